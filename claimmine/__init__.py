@@ -1,0 +1,39 @@
+"""claimmine: claim, speculation and official-statement mining in news text.
+
+>>> from claimmine import analyze
+>>> analyze("The ministry said talks would resume.").segments[0].kind.value
+'official_statement'
+"""
+
+from __future__ import annotations
+
+from claimmine.analyzer import Analyzer, analyze
+from claimmine.errors import ClaimmineError, InputFormatError, ModelFormatError, ModelNotFoundError
+from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
+from claimmine.labels import Certainty, CueType, SegmentKind, SourceType
+from claimmine.results import Analysis, Attribution, Cue, Segment, Span
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Analysis",
+    "Analyzer",
+    "Attribution",
+    "Certainty",
+    "ClaimmineError",
+    "Cue",
+    "CueType",
+    "Draft",
+    "InputFormatError",
+    "Labeler",
+    "Labels",
+    "ModelFormatError",
+    "ModelNotFoundError",
+    "RuleLabeler",
+    "Segment",
+    "SegmentKind",
+    "SourceType",
+    "Span",
+    "__version__",
+    "analyze",
+]

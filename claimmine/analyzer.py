@@ -1,0 +1,111 @@
+"""The entry points: :class:`Analyzer` and :func:`analyze`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from claimmine.attribution import MentionTracker, find_attribution
+from claimmine.labeler import Draft, Labeler, RuleLabeler
+from claimmine.results import Analysis, Segment
+from claimmine.rules import rule_labels
+from claimmine.segmentation import segment_spans
+
+
+class Analyzer:
+    """Segments texts and labels them; build one and reuse it for many texts.
+
+    ``labeler`` chooses what gives kind and certainty: ``"rules"`` (the
+    default until a trained model ships) or an object that satisfies
+    :class:`claimmine.labeler.Labeler`.
+
+    >>> an = Analyzer().analyze("The ministry said the bridge would reopen.")
+    >>> an.segments[0].kind.value
+    'official_statement'
+    """
+
+    def __init__(self, labeler: Labeler | str = "rules") -> None:
+        if isinstance(labeler, str):
+            if labeler != "rules":
+                raise ValueError(f"unknown labeler {labeler!r}; use 'rules' or a Labeler object")
+            labeler = RuleLabeler()
+        self.labeler = labeler
+
+    def analyze(self, text: str) -> Analysis:
+        """Analyse one text.
+
+        >>> Analyzer().analyze("").segments
+        ()
+        """
+        return self.analyze_batch([text])[0]
+
+    def analyze_batch(self, texts: Iterable[str]) -> list[Analysis]:
+        """Analyse many texts; one :class:`Analysis` per input, in the same order.
+
+        >>> [len(a.segments) for a in Analyzer().analyze_batch(["It rained.", ""])]
+        [1, 0]
+        """
+        inputs = [_checked(text) for text in texts]
+        documents = [draft_segments(text) for text in inputs]
+        flat = [draft for drafts in documents for draft in drafts]
+        labels = iter(self.labeler.label(flat))
+        results = []
+        for text, drafts in zip(inputs, documents):
+            segments = []
+            for draft in drafts:
+                label = next(labels)
+                segments.append(
+                    Segment(
+                        text=draft.text,
+                        start=draft.start,
+                        end=draft.end,
+                        kind=label.kind,
+                        certainty=label.certainty,
+                        certainty_score=label.certainty_score,
+                        attribution=draft.attribution,
+                        cues=draft.rules.cues,
+                    )
+                )
+            results.append(Analysis(text, tuple(segments), self.labeler.name))
+        return results
+
+
+def draft_segments(text: str) -> list[Draft]:
+    """Cut ``text`` into segments with their attribution and rule labels, before any model runs.
+
+    >>> [d.text for d in draft_segments("Prices rose. Analysts say more may come.")]
+    ['Prices rose.', 'Analysts say more may come.']
+    """
+
+    def compare(part: str, offset: int) -> tuple[object, object]:
+        labels = rule_labels(part, offset, find_attribution(part, offset, MentionTracker()))
+        return labels.kind, labels.certainty
+
+    mentions = MentionTracker()
+    drafts = []
+    for start, end in segment_spans(text, compare):
+        part = text[start:end]
+        attribution = find_attribution(part, start, mentions)
+        drafts.append(Draft(part, start, end, attribution, rule_labels(part, start, attribution)))
+    return drafts
+
+
+def _checked(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    hint = " (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(text, (bytes, bytearray)) else ""
+    raise TypeError(f"claimmine analyses str, got {type(text).__name__}{hint}")
+
+
+@lru_cache(maxsize=1)
+def _default_analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def analyze(text: str) -> Analysis:
+    """Analyse ``text`` with the default analyzer (created once, on first use).
+
+    >>> analyze("There are concerns that the dispute will worsen.").segments[0].certainty.value
+    'possible'
+    """
+    return _default_analyzer().analyze(text)

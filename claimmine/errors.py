@@ -1,0 +1,28 @@
+"""The exceptions claimmine raises.
+
+Every error derives from :class:`ClaimmineError` and from the built-in it
+refines, so callers can catch either::
+
+    ClaimmineError
+    ├── ModelNotFoundError (FileNotFoundError)
+    ├── ModelFormatError (ValueError)
+    └── InputFormatError (ValueError)
+"""
+
+from __future__ import annotations
+
+
+class ClaimmineError(Exception):
+    """Base class of all claimmine errors."""
+
+
+class ModelNotFoundError(ClaimmineError, FileNotFoundError):
+    """A model folder was asked for and is not there."""
+
+
+class ModelFormatError(ClaimmineError, ValueError):
+    """A model folder exists but its files or manifest do not fit this version."""
+
+
+class InputFormatError(ClaimmineError, ValueError):
+    """An input file or record cannot be read as text to analyse."""

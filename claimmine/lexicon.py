@@ -1,0 +1,91 @@
+"""The cue resources shipped in ``claimmine/resources`` and the matchers built from them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from claimmine.labels import Certainty, SourceType
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One occurrence of a lexicon phrase: offsets into the searched text and the phrase's value."""
+
+    start: int
+    end: int
+    value: str
+
+
+class PhraseMatcher:
+    """Finds whole-word, case-insensitive occurrences of a table of phrases.
+
+    >>> PhraseMatcher({"may": "possible"}).find("It may rain in May.")
+    [Match(start=3, end=6, value='possible'), Match(start=15, end=18, value='possible')]
+    """
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = {_key(phrase): value for phrase, value in table.items()}
+        alternatives = sorted(table, key=len, reverse=True)
+        body = "|".join(r"\s+".join(map(re.escape, p.split())) for p in alternatives)
+        self._pattern = re.compile(rf"(?<![\w’'-])(?:{body})(?![\w’-])", re.IGNORECASE)
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
+        """Return the non-overlapping matches in ``text[start:end]``, leftmost-longest first."""
+        stop = len(text) if end is None else end
+        return [
+            Match(m.start(), m.end(), self.table[_key(m.group())])
+            for m in self._pattern.finditer(text, start, stop)
+        ]
+
+
+def _key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """All cue resources, loaded once."""
+
+    hedges: PhraseMatcher
+    frames: PhraseMatcher
+    reporting: PhraseMatcher
+    sources: PhraseMatcher
+    source_order: dict[str, int]
+
+    def hedge_certainty(self, match: Match) -> Certainty:
+        """Return the certainty a hedge or frame match signals."""
+        return Certainty(match.value)
+
+    def source_type(self, head: Match) -> SourceType:
+        """Return the source type a source-head match signals."""
+        return SourceType(head.value)
+
+
+def _table(name: str) -> list[tuple[str, str]]:
+    text = resources.files("claimmine.resources").joinpath(name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            phrase, value = line.split("\t")[:2]
+            rows.append((phrase.strip(), value.strip()))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Return the shipped lexicon (read from package data on first use).
+
+    >>> lexicon().hedges.find("Talks could resume.")[0].value
+    'possible'
+    """
+    sources = _table("sources.tsv")
+    return Lexicon(
+        hedges=PhraseMatcher(dict(_table("hedges.tsv"))),
+        frames=PhraseMatcher(dict(_table("frames.tsv"))),
+        reporting=PhraseMatcher(dict(_table("reporting_cues.tsv"))),
+        sources=PhraseMatcher(dict(sources)),
+        source_order={_key(head): rank for rank, (head, _) in enumerate(sources)},
+    )

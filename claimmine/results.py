@@ -1,0 +1,153 @@
+"""The typed results of an analysis: frozen dataclasses with exact character offsets."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from claimmine.labels import Certainty, CueType, SegmentKind, SourceType
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the input: ``analysis.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict.
+
+        >>> Span("he", 0, 2).to_dict()
+        {'text': 'he', 'start': 0, 'end': 2}
+        """
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A word or phrase behind a label: a hedge, a speculation frame or a reporting cue.
+
+    ``certainty`` is the commitment the cue signals on its own (``None`` for
+    reporting cues, which do not weaken a statement).
+    """
+
+    text: str
+    start: int
+    end: int
+    type: CueType
+    certainty: Certainty | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict.
+
+        >>> Cue("may", 4, 7, CueType.HEDGE, Certainty.POSSIBLE).to_dict()["type"]
+        'hedge'
+        """
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "type": self.type.value,
+            "certainty": self.certainty.value if self.certainty else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who a segment's content comes from, and how it is reported.
+
+    ``source`` is ``None`` for relations without a named source ("it was
+    announced"). ``resolved`` is the earlier, fuller mention a pronoun or short
+    source refers to (``he`` -> ``Special Envoy Umerou``).
+    """
+
+    source: Span | None
+    cue: Span | None
+    source_type: SourceType | None
+    direct: bool
+    resolved: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict.
+
+        >>> Attribution(None, Span("said", 4, 8), None, False).to_dict()["cue"]["text"]
+        'said'
+        """
+        return {
+            "source": self.source.to_dict() if self.source else None,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "source_type": self.source_type.value if self.source_type else None,
+            "direct": self.direct,
+            "resolved": self.resolved,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One proposition of the text with its labels.
+
+    ``certainty_score`` lies in [0, 1] and falls in the band of ``certainty``.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: SegmentKind
+    certainty: Certainty
+    certainty_score: float
+    attribution: Attribution | None = None
+    cues: tuple[Cue, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict.
+
+        >>> s = Segment("It rained.", 0, 10, SegmentKind.CLAIM, Certainty.CERTAIN, 0.95)
+        >>> s.to_dict()["kind"]
+        'claim'
+        """
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind.value,
+            "certainty": self.certainty.value,
+            "certainty_score": self.certainty_score,
+            "attribution": self.attribution.to_dict() if self.attribution else None,
+            "cues": [cue.to_dict() for cue in self.cues],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The result of :func:`claimmine.analyze`: the input text and its segments in text order.
+
+    ``labeler`` names what produced the labels (``"rules"`` or a model's name
+    and version).
+    """
+
+    text: str
+    segments: tuple[Segment, ...]
+    labeler: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict.
+
+        >>> Analysis("", (), "rules").to_dict()
+        {'text': '', 'labeler': 'rules', 'segments': []}
+        """
+        return {
+            "text": self.text,
+            "labeler": self.labeler,
+            "segments": [segment.to_dict() for segment in self.segments],
+        }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Return the analysis as a JSON string (non-ASCII characters kept as they are).
+
+        >>> Analysis("", (), "rules").to_json()
+        '{"text": "", "labeler": "rules", "segments": []}'
+        """
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
