@@ -5,8 +5,6 @@
 'official_statement'
 """
 
-from __future__ import annotations
-
 from claimmine.analyzer import Analyzer, analyze
 from claimmine.errors import ClaimmineError, InputFormatError, ModelFormatError, ModelNotFoundError
 from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from claimmine.labels import SourceType
-from claimmine.lexicon import Match, lexicon
+from claimmine.lexicon import Match, lexicon, word_list
 from claimmine.quotes import inside, quote_regions, quoted_share
 from claimmine.results import Attribution, Span
 
@@ -19,33 +19,16 @@ _PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 _RESOLVABLE = {"he", "she"}
 _SOURCELESS = {"it was announced", "it was reported"}
 _PARTICIPLES = {"saying", "adding", "warning", "telling", "confirming", "denying", "announcing"}
-# Lower-case words that may stand inside a source's noun phrase besides the source heads.
-_NP_WORDS = frozenset(
-    """the a an this that these those its his her their our of for and at in from on with by
-    senior chief deputy former top local foreign national regional state state-run several some many
-    most other two three four five few one another military defense defence security health finance
-    economic economy transport interior justice education environment energy trade labor labour fire
-    emergency public federal provincial municipal city central international independent leading
-    prominent unnamed anonymous opposition ruling party union team head vice general special acting new
-    outgoing incoming presidential election electoral supreme high district appeals constitutional
-    foreign-ministry sports sport football club coach manager press chief-executive financial
-    executive managing technical medical scientific health-ministry climate weather disaster rescue
-    relief aid humanitarian affairs interior-ministry national-security environmental nuclear energy
-    industry industrial agricultural agriculture legal lead spokesperson-general""".split()
-)
-_DETERMINERS = frozenset("the a an its his her their this that".split())
-# Sentence openers that cannot begin a source.
-_NOT_FIRST = frozenset(
-    """in on at after before however previously meanwhile although though while also but and still yet
-    separately speaking asked earlier later last this since during despite according when if as
-    because so for with without by from to under over""".split()
-)
+_NP_WORDS = word_list("source_phrase_words.txt")
+_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "this", "that"])
+_NOT_FIRST = word_list("not_source_openers.txt")
 # Words that may stand between a source and its cue without being part of the source.
 _BETWEEN = re.compile(
     r"(?:\s+(?:also|has|have|had|was|were|is|are|later|previously|earlier|officially|repeatedly|"
     r"further|then|again|publicly|separately|recently|once|first|initially|has\s+also|had\s+also))+\s*$",
     re.IGNORECASE,
 )
+_BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|widely|also)\s+$", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'.-]+")
 _TRIM = " ,;:.\u00a0\t\n\r"
 
@@ -72,7 +55,14 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     ('The ministry', 'said', 'official')
     """
     regions = quote_regions(text)
-    cues = [m for m in lexicon().reporting.find(text) if not inside(regions, m.start, m.end)]
+    frames = [(m.start, m.end) for m in lexicon().frames.find(text)]
+    cues = [
+        m
+        for m in lexicon().reporting.find(text)
+        if not inside(regions, m.start, m.end)
+        and not _passive_belief(text, m)
+        and not inside(frames, m.start, m.end)
+    ]
     for cue in cues:
         found = _source_for(text, cue, regions)
         if found is None:
@@ -92,6 +82,13 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
         )
     _note_subject(text, mentions)
     return None
+
+
+def _passive_belief(text: str, cue: Match) -> bool:
+    """Tell "the strike is expected to last" (a hedge) from "analysts expected" (a source's belief)."""
+    if lexicon().reporting.table.get(" ".join(text[cue.start : cue.end].lower().split())) != "belief":
+        return False
+    return bool(_BE_BEFORE.search(text[: cue.start]))
 
 
 def _source_for(
@@ -190,7 +187,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _abbreviation_end(phrase: str) -> bool:
     last = phrase.split()[-1]
-    return last.count(".") > 1 or last.lower() in {"dr.", "prof.", "jr.", "sr.", "inc.", "co.", "corp.", "ltd."}
+    return last.count(".") > 1 or last.lower() in {
+        "dr.",
+        "prof.",
+        "jr.",
+        "sr.",
+        "inc.",
+        "co.",
+        "corp.",
+        "ltd.",
+    }
 
 
 def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
@@ -201,7 +207,7 @@ def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
     if phrase.lower() in _PRONOUNS:
         return True
     words = _WORD.findall(phrase)
-    if words[0].lower() in _NOT_FIRST:
+    if not words or words[0].lower() in _NOT_FIRST:
         return False
     if (
         words[0].lower() in _DETERMINERS
@@ -218,15 +224,12 @@ def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
         return False
     source_words = _source_vocabulary()
     named = False
-    for index, word in enumerate(words):
+    for word in words:
         lower = word.lower()
-        capital = word[:1].isupper() or word[:1].isdigit()
-        if capital or lower in source_words:
-            named = named or capital or lower in source_words
-            continue
-        if lower in _NP_WORDS or lower.endswith(("’s", "'s")):
-            continue
-        return False
+        if word[:1].isupper() or word[:1].isdigit() or lower in source_words:
+            named = True
+        elif lower not in _NP_WORDS and not lower.endswith(("’s", "'s")):
+            return False
     first = words[0]
     return named and (first[:1].isupper() or first.lower() in _NP_WORDS or first.lower() in source_words)
 
@@ -278,6 +281,7 @@ def _note_subject(text: str, mentions: MentionTracker) -> None:
     if span is None:
         return
     subject = text[span[0] : span[1]]
-    if any(word[:1].isupper() for word in subject.split()[1:]) or subject[:1].isupper() and " " in subject:
-        if subject.split()[0].lower() not in {"the", "a", "an", "in", "however", "previously", "although"}:
-            mentions.note(subject, source_type_of(subject))
+    words = subject.split()
+    named = any(word[:1].isupper() for word in words[1:]) or (subject[:1].isupper() and len(words) > 1)
+    if named and words[0].lower() not in _DETERMINERS:
+        mentions.note(subject, source_type_of(subject))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class SegmentKind(str, Enum):
+class SegmentKind(StrEnum):
     """What a segment is: a plain claim, speculation, or an official statement."""
 
     CLAIM = "claim"
@@ -13,7 +13,7 @@ class SegmentKind(str, Enum):
     OFFICIAL_STATEMENT = "official_statement"
 
 
-class Certainty(str, Enum):
+class Certainty(StrEnum):
     """How firmly the text commits to a segment's proposition."""
 
     CERTAIN = "certain"
@@ -39,7 +39,7 @@ CERTAIN_MIN = 0.80
 PROBABLE_MIN = 0.45
 
 
-class SourceType(str, Enum):
+class SourceType(StrEnum):
     """Who stands behind an attributed statement."""
 
     OFFICIAL = "official"
@@ -50,7 +50,7 @@ class SourceType(str, Enum):
     OTHER = "other"
 
 
-class CueType(str, Enum):
+class CueType(StrEnum):
     """The role of a cue span."""
 
     HEDGE = "hedge"

@@ -64,14 +64,26 @@ class Lexicon:
         return SourceType(head.value)
 
 
-def _table(name: str) -> list[tuple[str, str]]:
+def _lines(name: str) -> list[str]:
     text = resources.files("claimmine.resources").joinpath(name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _table(name: str) -> list[tuple[str, str]]:
     rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            phrase, value = line.split("\t")[:2]
-            rows.append((phrase.strip(), value.strip()))
+    for line in _lines(name):
+        phrase, value = line.split("\t")[:2]
+        rows.append((phrase.strip(), value.strip()))
     return rows
+
+
+def word_list(name: str) -> frozenset[str]:
+    """Return the words of a one-word-per-line resource file.
+
+    >>> "the" in word_list("source_phrase_words.txt")
+    True
+    """
+    return frozenset(line.strip().lower() for line in _lines(name))
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ _EMBEDDED = re.compile(
     r"\s+(?:that|of|over|about)\b[^,;.]*",
     re.IGNORECASE,
 )
+_VAGUE = (SourceType.COLLECTIVE, SourceType.ANONYMOUS)
 _RANK = {Certainty.CERTAIN: 2, Certainty.PROBABLE: 1, Certainty.POSSIBLE: 0}
 # Rule scores are fixed points inside each band; they are not calibrated.
 RULE_SCORES = {Certainty.CERTAIN: 0.9, Certainty.PROBABLE: 0.62, Certainty.POSSIBLE: 0.25}
@@ -71,33 +72,38 @@ def rule_labels(text: str, offset: int, attribution: Attribution | None) -> Rule
     cues = find_cues(text, offset)
     regions = [(a + offset, b + offset) for a, b in quote_regions(text)]
     hedges = [c for c in cues if c.certainty is not None]
-    certainty = min((c.certainty for c in hedges if c.certainty), key=_RANK.__getitem__, default=Certainty.CERTAIN)
-    writer_hedged = any(
-        c.type is CueType.HEDGE and not inside(regions, c.start, c.end) for c in hedges
-    ) and attribution is None
+    certainty = min(
+        (c.certainty for c in hedges if c.certainty), key=_RANK.__getitem__, default=Certainty.CERTAIN
+    )
+    if _believed(attribution) and certainty is Certainty.CERTAIN:
+        certainty = Certainty.PROBABLE
+    writer_hedged = (
+        any(c.type is CueType.HEDGE and not inside(regions, c.start, c.end) for c in hedges)
+        and attribution is None
+    )
     framed = any(c.type is CueType.SPECULATION_FRAME for c in cues)
-    kind = _kind(attribution, framed, writer_hedged, certainty, text, offset)
+    kind = _kind(attribution, framed, writer_hedged, certainty)
     return RuleLabels(kind, certainty, RULE_SCORES[certainty], cues)
 
 
 def _kind(
-    attribution: Attribution | None,
-    framed: bool,
-    writer_hedged: bool,
-    certainty: Certainty,
-    text: str,
-    offset: int,
+    attribution: Attribution | None, framed: bool, writer_hedged: bool, certainty: Certainty
 ) -> SegmentKind:
     if attribution is not None and attribution.source_type is SourceType.OFFICIAL:
         return SegmentKind.OFFICIAL_STATEMENT
     if framed or writer_hedged:
         return SegmentKind.SPECULATION
-    if attribution is not None and attribution.source_type in (SourceType.COLLECTIVE, SourceType.ANONYMOUS):
-        cue = attribution.cue
-        belief = cue is not None and lexicon().reporting.table.get(" ".join(cue.text.lower().split())) == "belief"
-        if belief or certainty is not Certainty.CERTAIN:
-            return SegmentKind.SPECULATION
+    vague = attribution is not None and attribution.source_type in _VAGUE
+    if vague and (_believed(attribution) or certainty is not Certainty.CERTAIN):
+        return SegmentKind.SPECULATION
     return SegmentKind.CLAIM
+
+
+def _believed(attribution: Attribution | None) -> bool:
+    """Tell whether the attribution's cue is a verb of belief or expectation ("analysts expect")."""
+    if attribution is None or attribution.cue is None:
+        return False
+    return lexicon().reporting.table.get(" ".join(attribution.cue.text.lower().split())) == "belief"
 
 
 def _cue(text: str, offset: int, match: Match, kind: CueType, certainty: Certainty | None) -> Cue:
@@ -106,4 +112,3 @@ def _cue(text: str, offset: int, match: Match, kind: CueType, certainty: Certain
 
 def _overlaps(spans: list[tuple[int, int]], match: Match) -> bool:
     return any(a < match.end and match.start < b for a, b in spans)
-

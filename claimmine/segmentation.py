@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable
+from itertools import pairwise
 
 from claimmine.quotes import inside, quote_regions
 from claimmine.sentences import sentence_spans
@@ -12,7 +13,7 @@ from claimmine.sentences import sentence_spans
 _TURN = re.compile(r"[.!?]\s*[”\"]\s+(?=[“\"])")
 # Clause boundaries where a sentence may be split; the conjunction opens the second part.
 _CLAUSE = re.compile(
-    r"(?:,|;)\s+(?=(?:but|although|though|while|whereas|yet|however|even though|and there|and it is)\b)"
+    r"(?:,|;)\s+(?!(?:but|and) that\b)(?=(?:but|although|though|while|whereas|yet|however|even though|and there|and it is)\b)"
     r"|;\s+",
     re.IGNORECASE,
 )
@@ -47,7 +48,7 @@ def _quote_turns(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = [m.end() for m in _TURN.finditer(sentence)]
     bounds = [0, *cuts, len(sentence)]
     turns = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         piece = sentence[a:b].rstrip()
         if piece:
             turns.append((start + a, start + a + len(piece)))

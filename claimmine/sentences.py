@@ -19,6 +19,10 @@ import pysbd
 _CHUNK_CHARS = 3000
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TERMINAL = re.compile(r"[.!?:;…\"”’)\]]\s*$")
+# A line ending in a comma or a function word breaks off mid-sentence.
+_OPEN_END = re.compile(
+    r"(?:,|\b(?:in|on|at|of|to|the|a|an|and|or|but|with|for|by|from|that|which|who|as|after|before|than))\s*$"
+)
 _BULLET = re.compile(r"^\s*(?:[-*•–—]|\d{1,3}[.)])\s+")
 _CHUNK_CUT = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
@@ -71,8 +75,8 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
         stripped = line.lstrip()
         wraps = (
             not _TERMINAL.search(previous)
-            and stripped[:1].islower()
             and not _BULLET.match(line)
+            and (stripped[:1].islower() or bool(_OPEN_END.search(previous)))
         )
         if wraps:
             current = (current[0], end)
@@ -101,7 +105,9 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     block = text[start:end]
     if not block.strip():
         return []
-    pieces = [p for p in _segmenter().segment(block) if p.strip()]
+    # pysbd ends a sentence at every line break; a block's breaks only wrap lines.
+    flat = block.replace("\r", " ").replace("\n", " ")
+    pieces = [p for p in _segmenter().segment(flat) if p.strip()]
     bounds = _align(block, pieces)
     if bounds is None:
         bounds = [(0, len(block))]

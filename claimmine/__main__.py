@@ -1,0 +1,7 @@
+"""``python -m claimmine`` runs the command line."""
+
+import sys
+
+from claimmine.cli import main
+
+sys.exit(main())

@@ -1,0 +1,103 @@
+"""The ``claimmine`` command line: ``claimmine analyze FILE|-`` prints a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from claimmine.analyzer import Analyzer
+from claimmine.errors import ClaimmineError, InputFormatError
+from claimmine.results import Analysis
+
+_COLUMNS = ("#", "kind", "certainty", "score", "source", "text")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    >>> main(["--version"])  # doctest: +SKIP
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        text = read_text(args.file)
+        analysis = Analyzer(args.labeler).analyze(text)
+    except (ClaimmineError, OSError, ValueError) as error:
+        print(f"claimmine: error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(analysis.to_json(indent=2))
+    else:
+        write_table(analysis, sys.stdout)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from claimmine import __version__
+
+    parser = argparse.ArgumentParser(prog="claimmine", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"claimmine {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser("analyze", help="analyse one text file ('-' reads standard input)")
+    analyze.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    analyze.add_argument("--labeler", default="rules", help="what labels the segments (default: rules)")
+    return parser
+
+
+def read_text(name: str) -> str:
+    """Read a UTF-8 text file, or standard input for ``-``.
+
+    >>> read_text("/no/such/file")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: [Errno 2] No such file or directory: '/no/such/file'
+    """
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = "standard input" if name == "-" else name
+        raise InputFormatError(f"{where} is not UTF-8 text (byte {error.start}); convert it first") from None
+
+
+def write_table(analysis: Analysis, out: TextIO) -> None:
+    """Write one row per segment: index, kind, certainty, score, source and text.
+
+    >>> import io; from claimmine import analyze
+    >>> buffer = io.StringIO(); write_table(analyze("It rained."), buffer)
+    >>> buffer.getvalue().splitlines()[1].split()
+    ['1', 'claim', 'certain', '0.90', '-', 'It', 'rained.']
+    """
+    rows = [_COLUMNS]
+    for index, segment in enumerate(analysis.segments, 1):
+        source = "-"
+        if segment.attribution is not None:
+            attribution = segment.attribution
+            source = attribution.resolved or (attribution.source.text if attribution.source else "(none)")
+        rows.append(
+            (
+                str(index),
+                segment.kind.value,
+                segment.certainty.value,
+                f"{segment.certainty_score:.2f}",
+                _shorten(source, 32),
+                " ".join(segment.text.split()),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out.write("  ".join([*cells, row[-1]]) + "\n")
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

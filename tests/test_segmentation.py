@@ -1,0 +1,96 @@
+"""Segmentation on real news layouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimmine import analyze
+from claimmine.sentences import sentence_spans
+from tests.invariants import assert_invariants
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in analyze(text).segments]
+
+
+def test_abbreviations_and_numbers_do_not_end_sentences() -> None:
+    text = "Dr. Kim met No. 2 officials at 3 p.m. in the U.S. capital. Exports rose 2.5% to $3.1 billion."
+    assert texts(text) == [
+        "Dr. Kim met No. 2 officials at 3 p.m. in the U.S. capital.",
+        "Exports rose 2.5% to $3.1 billion.",
+    ]
+
+
+def test_headlines_and_datelines_without_final_punctuation() -> None:
+    text = "Rail strike ends after talks\nUnions claim victory\n\nPARIS, May 4 (Wire) - The strike ended. Trains ran."
+    assert texts(text) == [
+        "Rail strike ends after talks",
+        "Unions claim victory",
+        "PARIS, May 4 (Wire) - The strike ended.",
+        "Trains ran.",
+    ]
+
+
+def test_bullet_lists_give_one_segment_per_item() -> None:
+    text = "The plan has three parts:\n- higher taxes on fuel\n- new bus lines\n- a review in 2027"
+    assert texts(text) == [
+        "The plan has three parts:",
+        "- higher taxes on fuel",
+        "- new bus lines",
+        "- a review in 2027",
+    ]
+
+
+def test_crlf_and_blank_line_paragraphs() -> None:
+    text = "First paragraph ends here.\r\n\r\nSecond one starts. And ends.\r\n"
+    analysis = analyze(text)
+    assert [s.text for s in analysis.segments] == ["First paragraph ends here.", "Second one starts.", "And ends."]
+    assert_invariants(analysis)
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    text = "The ministry said the talks, which began in\nJanuary, would resume next week after\na pause."
+    assert len(texts(text)) == 1
+
+
+@pytest.mark.parametrize("open_quote, close_quote", [("“", "”"), ('"', '"')])
+def test_a_quote_of_several_sentences_and_its_attribution_are_one_segment(
+    open_quote: str, close_quote: str
+) -> None:
+    quote = f"{open_quote}We will not back down. The people deserve better,{close_quote} the minister said."
+    assert texts(f"{quote} Talks resume on Monday.") == [quote, "Talks resume on Monday."]
+
+
+def test_two_quote_turns_are_two_segments() -> None:
+    text = "He said, “We agree on the plan.” “I am pleased,” he said."
+    assert texts(text) == ["He said, “We agree on the plan.”", "“I am pleased,” he said."]
+
+
+def test_clause_split_where_kinds_differ() -> None:
+    text = "Although the agency gave no details, there are suspicions that it was a cyberattack."
+    analysis = analyze(text)
+    assert [s.text for s in analysis.segments] == [
+        "Although the agency gave no details,",
+        "there are suspicions that it was a cyberattack.",
+    ]
+    assert [(s.kind.value, s.certainty.value) for s in analysis.segments] == [
+        ("claim", "certain"),
+        ("speculation", "possible"),
+    ]
+
+
+def test_no_split_inside_a_reporting_frame() -> None:
+    text = "The ministry said the talks would resume, but that no date had been set."
+    assert texts(text) == [text]
+
+
+def test_sentence_spans_are_exact_and_stripped() -> None:
+    text = "  Lead sentence.   Second?  \n\n Third! "
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["Lead sentence.", "Second?", "Third!"]
+
+
+def test_seed_article_segments(seed_text: str) -> None:
+    analysis = analyze(seed_text)
+    assert len(analysis.segments) >= 30
+    assert {s.kind.value for s in analysis.segments} == {"claim", "speculation", "official_statement"}
+    assert_invariants(analysis)

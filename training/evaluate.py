@@ -1,0 +1,172 @@
+"""Scores a labeler against gold files.
+
+``python -m training.evaluate GOLD...`` prints, for the rule baseline (or
+another labeler): segment boundary precision, recall and F1; kind and
+certainty macro-F1 with confusion matrices, both on the gold segments (the
+labeler sees the gold boundaries) and end to end (each gold segment takes
+the labels of the predicted segment that overlaps it most); and source
+accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sklearn.metrics import confusion_matrix, f1_score
+
+from claimmine.analyzer import Analyzer, draft_segments
+from claimmine.labeler import Labeler, Labels, RuleLabeler
+from claimmine.labels import Certainty, SegmentKind
+from claimmine.results import Analysis, Segment, Span
+from training.gold import GoldDocument, GoldSegment, load_gold
+
+
+@dataclass(frozen=True, slots=True)
+class Boundaries:
+    """Exact-match precision, recall and F1 of predicted segment offsets."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """How often the predicted source agrees with the gold one (no source counts as agreement)."""
+
+    exact: float
+    overlap: float
+    type_accuracy: float
+    attributed: int
+
+
+def label_gold_segments(documents: Sequence[GoldDocument], labeler: Labeler) -> list[Labels]:
+    """Label every gold segment, with the gold boundaries, in document order."""
+    drafts = [
+        draft
+        for document in documents
+        for draft in draft_segments(document.text, [(s.start, s.end) for s in document.segments])
+    ]
+    return labeler.label(drafts)
+
+
+def boundaries(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> Boundaries:
+    """Compare predicted and gold segment offsets, exactly."""
+    gold = {(d.id, s.start, s.end) for d in documents for s in d.segments}
+    predicted = {(d.id, s.start, s.end) for d, a in zip(documents, analyses, strict=True) for s in a.segments}
+    hits = len(gold & predicted)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(gold) if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Boundaries(precision, recall, f1)
+
+
+def aligned(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> list[Segment | None]:
+    """Return, for each gold segment, the predicted segment that overlaps it most."""
+    result: list[Segment | None] = []
+    for document, analysis in zip(documents, analyses, strict=True):
+        for gold in document.segments:
+            best = max(
+                analysis.segments,
+                key=lambda s: min(s.end, gold.end) - max(s.start, gold.start),
+                default=None,
+            )
+            result.append(best)
+    return result
+
+
+def sources(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> Sources:
+    """Compare each gold segment's source with the source of its best-overlapping predicted segment."""
+    golds = [s for d in documents for s in d.segments]
+    predictions = aligned(documents, analyses)
+    exact = overlap = typed = attributed = 0
+    for gold, predicted in zip(golds, predictions, strict=True):
+        attribution = predicted.attribution if predicted else None
+        source = attribution.source if attribution else None
+        exact += _same(gold.source, source, exact=True)
+        overlap += _same(gold.source, source, exact=False)
+        if gold.source_type is not None:
+            attributed += 1
+            typed += attribution is not None and attribution.source_type is gold.source_type
+    count = max(len(golds), 1)
+    return Sources(exact / count, overlap / count, typed / max(attributed, 1), attributed)
+
+
+def _same(gold: Span | None, predicted: Span | None, *, exact: bool) -> bool:
+    if gold is None or predicted is None:
+        return gold is None and predicted is None
+    if exact:
+        return (gold.start, gold.end) == (predicted.start, predicted.end)
+    return gold.start < predicted.end and predicted.start < gold.end
+
+
+def label_report(name: str, golds: Sequence[GoldSegment], kinds: list[str], certainties: list[str]) -> str:
+    """Format kind and certainty macro-F1 and confusion matrices for one setting."""
+    lines = [f"## {name}"]
+    for title, enum, truth, predicted in (
+        ("kind", SegmentKind, [s.kind.value for s in golds], kinds),
+        ("certainty", Certainty, [s.certainty.value for s in golds], certainties),
+    ):
+        labels = [m.value for m in enum if m.value in truth or m.value in predicted]
+        score = f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)
+        lines.append(f"{title} macro-F1: {score:.3f}")
+        lines.append(_matrix(labels, confusion_matrix(truth, predicted, labels=labels).tolist()))
+    return "\n".join(lines)
+
+
+def _matrix(labels: list[str], rows: list[list[int]]) -> str:
+    width = max(len(label) for label in labels) + 2
+    header = "gold \\ predicted".ljust(width) + "".join(label[:12].rjust(14) for label in labels)
+    body = [
+        label.ljust(width) + "".join(str(v).rjust(14) for v in row)
+        for label, row in zip(labels, rows, strict=True)
+    ]
+    return "\n".join([header, *body])
+
+
+def report(documents: Sequence[GoldDocument], analyzer: Analyzer) -> str:
+    """Return the full evaluation report of ``analyzer`` on ``documents``."""
+    golds = [s for d in documents for s in d.segments]
+    on_gold = label_gold_segments(documents, analyzer.labeler)
+    analyses = analyzer.analyze_batch([d.text for d in documents])
+    predicted = aligned(documents, analyses)
+    bounds = boundaries(documents, analyses)
+    found = sources(documents, analyses)
+    return "\n\n".join(
+        [
+            f"# {analyzer.labeler.name}: {len(documents)} documents, {len(golds)} gold segments",
+            label_report(
+                "on gold segments",
+                golds,
+                [x.kind.value for x in on_gold],
+                [x.certainty.value for x in on_gold],
+            ),
+            label_report(
+                "end to end",
+                golds,
+                [p.kind.value if p else "none" for p in predicted],
+                [p.certainty.value if p else "none" for p in predicted],
+            ),
+            "## segmentation\n"
+            f"boundary precision {bounds.precision:.3f}  recall {bounds.recall:.3f}  F1 {bounds.f1:.3f}",
+            "## attribution (end to end)\n"
+            f"source accuracy: exact {found.exact:.3f}  overlap {found.overlap:.3f}\n"
+            f"source type accuracy on {found.attributed} attributed gold segments: {found.type_accuracy:.3f}",
+        ]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Evaluate a labeler on gold files and print the report."""
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__)
+    parser.add_argument("gold", nargs="+", type=Path, help="gold JSONL files or folders")
+    parser.add_argument("--labeler", default="rules", choices=["rules"], help="what to evaluate")
+    args = parser.parse_args(argv)
+    print(report(load_gold(args.gold), Analyzer(RuleLabeler())))
+
+
+if __name__ == "__main__":
+    main()
