@@ -1,0 +1,1 @@
+"""claimmine training code."""
