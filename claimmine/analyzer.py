@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from claimmine.attribution import MentionTracker, find_attribution
-from claimmine.labeler import Draft, Labeler, RuleLabeler
+from claimmine.attribution import find_attribution
+from claimmine.mentions import MentionTracker
+from claimmine.labeler import Draft, Labeler
+from claimmine.models import resolve
 from claimmine.results import Analysis, Segment
 from claimmine.rules import rule_labels
 from claimmine.segmentation import segment_spans
@@ -15,21 +18,18 @@ from claimmine.segmentation import segment_spans
 class Analyzer:
     """Segments texts and labels them; build one and reuse it for many texts.
 
-    ``labeler`` chooses what gives kind and certainty: ``"rules"`` (the
-    default until a trained model ships) or an object that satisfies
-    :class:`claimmine.labeler.Labeler`.
+    ``model`` chooses what gives kind and certainty: a model folder, ``"rules"``
+    for the rule baseline, or any :class:`claimmine.labeler.Labeler`. ``None``
+    means the ``CLAIMMINE_MODEL`` environment variable, else the shipped model,
+    else the rules. Model weights load on first use, once per folder.
 
     >>> an = Analyzer().analyze("The ministry said the bridge would reopen.")
     >>> an.segments[0].kind.value
     'official_statement'
     """
 
-    def __init__(self, labeler: Labeler | str = "rules") -> None:
-        if isinstance(labeler, str):
-            if labeler != "rules":
-                raise ValueError(f"unknown labeler {labeler!r}; use 'rules' or a Labeler object")
-            labeler = RuleLabeler()
-        self.labeler = labeler
+    def __init__(self, model: str | os.PathLike[str] | Labeler | None = None) -> None:
+        self.labeler = resolve(model)
 
     def analyze(self, text: str) -> Analysis:
         """Analyse one text.

@@ -1,123 +1,122 @@
 """Rule-based attribution: who a segment's content comes from, with the reporting cue.
 
-The rules read a segment's text, find reporting cues outside quotation marks
-and look for a noun phrase naming the source on either side of the cue.
-Pronoun sources are resolved to the last person or body named in the document.
+The rules find reporting cues outside quotation marks and look for a noun
+phrase naming the source on either side of the cue. Pronouns and short names
+are resolved against the sources and subjects named earlier in the document.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import lru_cache
 
-from claimmine.labels import SourceType
 from claimmine.lexicon import Match, lexicon, word_list
+from claimmine.mentions import MentionTracker, source_type_of
 from claimmine.quotes import inside, quote_regions, quoted_share
 from claimmine.results import Attribution, Span
 
-_PRONOUNS = {"he", "she", "they", "we", "i", "it"}
-_RESOLVABLE = {"he", "she"}
-_SOURCELESS = {"it was announced", "it was reported"}
-_PARTICIPLES = {"saying", "adding", "warning", "telling", "confirming", "denying", "announcing"}
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+_SOURCELESS = frozenset({"it was announced", "it was reported"})
+_NO_SOURCE_HERE = frozenset({"in a statement", "in a press release"})
+_PARTICIPLES = frozenset({"saying", "adding", "warning", "telling", "confirming", "denying", "announcing"})
 _NP_WORDS = word_list("source_phrase_words.txt")
-_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "this", "that"])
 _NOT_FIRST = word_list("not_source_openers.txt")
+_ABBREVIATIONS = word_list("abbreviations.txt")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that"})
 # Words that may stand between a source and its cue without being part of the source.
 _BETWEEN = re.compile(
     r"(?:\s+(?:also|has|have|had|was|were|is|are|later|previously|earlier|officially|repeatedly|"
-    r"further|then|again|publicly|separately|recently|once|first|initially|has\s+also|had\s+also))+\s*$",
+    r"further|then|again|publicly|separately|recently|once|first|initially|privately))+\s*$",
     re.IGNORECASE,
 )
 _BE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|widely|also)\s+$", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s*(?:but|and|yet|while|although|though|whereas|so)\s+", re.IGNORECASE)
+# "LISBON, Sept. 3 (Reuters) - " opens a wire story; it is never part of a source.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,30}(?:,[^\n]{1,40}?)?\s*(?:\([^)\n]{1,30}\))?\s*[-–—]{1,2}\s+")
+_BREAK = re.compile(r"[,;]\s|[.!?](?:\s|$)")
 _WORD = re.compile(r"[\w’'.-]+")
 _TRIM = " ,;:.\u00a0\t\n\r"
-
-
-@dataclass
-class MentionTracker:
-    """The last person or body named in a document, for pronoun resolution."""
-
-    last: str | None = None
-    last_type: SourceType | None = None
-    _seen: list[str] = field(default_factory=list)
-
-    def note(self, mention: str, source_type: SourceType | None) -> None:
-        """Remember ``mention`` as the most recent named source."""
-        self.last, self.last_type = mention, source_type
-        self._seen.append(mention)
 
 
 def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attribution | None:
     """Return the attribution governing ``text`` (a segment starting at ``offset``), or ``None``.
 
+    Named sources and sentence subjects are noted in ``mentions`` for later
+    pronouns.
+
     >>> a = find_attribution("The ministry said talks would resume.", 0, MentionTracker())
     >>> a.source.text, a.cue.text, a.source_type.value
     ('The ministry', 'said', 'official')
     """
+    dateline = _DATELINE.match(text)
+    skip = dateline.end() if dateline else 0
+    body = text[skip:]
+    found = _find(body)
+    if found is None:
+        _note_subject(body, mentions)
+        return None
+    cue, source = found
+    regions = quote_regions(body)
+    direct = _is_direct(body, regions)
+    cue_span = Span(body[cue.start : cue.end], offset + skip + cue.start, offset + skip + cue.end)
+    if source is None:
+        return Attribution(None, cue_span, None, direct)
+    source_text = body[source[0] : source[1]]
+    source_span = Span(source_text, offset + skip + source[0], offset + skip + source[1])
+    earlier = mentions.resolve(source_text)
+    if earlier is not None:
+        return Attribution(source_span, cue_span, earlier.source_type, direct, earlier.text)
+    if source_text.lower() in _PRONOUNS:
+        return Attribution(source_span, cue_span, source_type_of(source_text), direct)
+    mention = mentions.note(source_text)
+    return Attribution(source_span, cue_span, mention.source_type, direct)
+
+
+def _find(text: str) -> tuple[Match, tuple[int, int] | None] | None:
+    """Return the first reporting cue that has a source (or needs none), with the source's offsets."""
+    lex = lexicon()
     regions = quote_regions(text)
-    frames = [(m.start, m.end) for m in lexicon().frames.find(text)]
-    cues = [
-        m
-        for m in lexicon().reporting.find(text)
-        if not inside(regions, m.start, m.end)
-        and not _passive_belief(text, m)
-        and not inside(frames, m.start, m.end)
-    ]
-    for cue in cues:
-        found = _source_for(text, cue, regions)
-        if found is None:
+    frames = [(m.start, m.end) for m in lex.frames.find(text)]
+    for cue in lex.reporting.find(text):
+        if inside(regions, cue.start, cue.end) or inside(frames, cue.start, cue.end) or _passive_belief(text, cue):
             continue
-        source_span, sourceless = found
-        direct = _is_direct(text, regions)
-        cue_span = Span(text[cue.start : cue.end], offset + cue.start, offset + cue.end)
-        if sourceless or source_span is None:
-            return Attribution(None, cue_span, None, direct)
-        start, end = source_span
-        source_text = text[start:end]
-        source_type, resolved = _type_and_resolution(source_text, mentions)
-        if resolved is None and source_text.lower() not in _PRONOUNS:
-            mentions.note(source_text, source_type)
-        return Attribution(
-            Span(source_text, offset + start, offset + end), cue_span, source_type, direct, resolved
-        )
-    _note_subject(text, mentions)
+        phrase = _phrase(text, cue)
+        if phrase in _SOURCELESS:
+            return cue, None
+        source = _source_for(text, cue, phrase, regions)
+        if source is not None:
+            return cue, source
     return None
+
+
+def _phrase(text: str, match: Match) -> str:
+    return " ".join(text[match.start : match.end].lower().split())
 
 
 def _passive_belief(text: str, cue: Match) -> bool:
     """Tell "the strike is expected to last" (a hedge) from "analysts expected" (a source's belief)."""
-    if lexicon().reporting.table.get(" ".join(text[cue.start : cue.end].lower().split())) != "belief":
+    if lexicon().reporting.table.get(_phrase(text, cue)) != "belief":
         return False
     return bool(_BE_BEFORE.search(text[: cue.start]))
 
 
-def _source_for(
-    text: str, cue: Match, regions: list[tuple[int, int]]
-) -> tuple[tuple[int, int] | None, bool] | None:
-    phrase = " ".join(text[cue.start : cue.end].lower().split())
-    if phrase in _SOURCELESS:
-        return None, True
+def _source_for(text: str, cue: Match, phrase: str, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
     if phrase == "according to":
-        stop = _clause_end(text, cue.end, regions)
-        span = _trim(text, cue.end, stop)
-        return (span, False) if span and _is_source(text[span[0] : span[1]]) else None
-    if phrase in {"in a statement", "in a press release"}:
+        span = _trim(text, cue.end, _clause_end(text, cue.end, regions))
+        return span if span and _is_source(text[span[0] : span[1]]) else None
+    if phrase in _NO_SOURCE_HERE:
         return None
     if phrase in _PARTICIPLES and text[: cue.start].rstrip().endswith(","):
-        span = _leading_source(text)
-        return (span, False) if span else None
-    left = _left_source(text, cue, regions)
-    if left:
-        return left, False
-    right = _right_source(text, cue, regions)
-    if right:
-        return right, False
-    return None
+        return _leading_source(text)
+    return _left_source(text, cue, regions) or _right_source(text, cue, regions)
 
 
 def _clause_starts(text: str, position: int, regions: list[tuple[int, int]]) -> list[int]:
     """Return where a source before ``position`` may begin, farthest first."""
     floor = max((b for _, b in regions if b <= position), default=0)
+    conjunction = _CONJUNCTION.match(text, floor)
+    if conjunction:
+        floor = conjunction.end()
     starts = [floor]
     for match in re.finditer(r",\s|;\s|\s(?:and|but)\s", text[floor:position]):
         if not inside(regions, floor + match.start(), floor + match.end()):
@@ -126,11 +125,22 @@ def _clause_starts(text: str, position: int, regions: list[tuple[int, int]]) -> 
 
 
 def _clause_end(text: str, position: int, regions: list[tuple[int, int]]) -> int:
-    for match in re.finditer(r"[,;]\s|[.!?](?:\s|$)", text[position:]):
-        end = position + match.start()
-        if not inside(regions, end, end + 1):
-            return end
+    for match in _BREAK.finditer(text, position):
+        end = match.start()
+        if inside(regions, end, end + 1):
+            continue
+        if text[end] == "." and _abbreviation_before(text, end):
+            continue
+        return end
     return len(text)
+
+
+def _abbreviation_before(text: str, period: int) -> bool:
+    word = re.search(r"[\w.]+$", text[:period])
+    if word is None:
+        return False
+    token = word.group().lower()
+    return len(token) == 1 or token in _ABBREVIATIONS
 
 
 def _left_source(text: str, cue: Match, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -143,7 +153,7 @@ def _left_source(text: str, cue: Match, regions: list[tuple[int, int]]) -> tuple
         if span and _is_source(text[span[0] : span[1]]):
             return span
     # "The office met the envoy and announced ...": the subject of the sentence.
-    if len(starts) > 1 and not _quote_before(regions, cue.start):
+    if len(starts) > 1 and not any(b <= cue.start for _, b in regions):
         return _leading_source(left)
     return None
 
@@ -152,20 +162,14 @@ def _right_source(text: str, cue: Match, regions: list[tuple[int, int]]) -> tupl
     # '"...," said the minister.' - the source follows the cue.
     if not text[: cue.start].rstrip().endswith((",", "”", '"')):
         return None
-    stop = _clause_end(text, cue.end, regions)
-    span = _trim(text, cue.end, stop)
+    span = _trim(text, cue.end, _clause_end(text, cue.end, regions))
     return span if span and _is_source(text[span[0] : span[1]]) else None
-
-
-def _quote_before(regions: list[tuple[int, int]], position: int) -> bool:
-    return any(b <= position for _, b in regions)
 
 
 def _leading_source(text: str) -> tuple[int, int] | None:
     """Return the longest source-like noun phrase at the start of ``text``."""
-    words = list(_WORD.finditer(text))
     best = None
-    for word in words[:16]:
+    for word in list(_WORD.finditer(text))[:16]:
         candidate = _trim(text, 0, word.end())
         if candidate is None:
             continue
@@ -180,94 +184,45 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
-    if end > start and text[end - 1] == "." and not _abbreviation_end(text[start:end]):
-        end -= 1
+    if end < len(text) and text[end] == "." and _abbreviation_before(text, end):
+        end += 1  # keep the period of "Co." or "Dr."
     return (start, end) if end > start else None
-
-
-def _abbreviation_end(phrase: str) -> bool:
-    last = phrase.split()[-1]
-    return last.count(".") > 1 or last.lower() in {
-        "dr.",
-        "prof.",
-        "jr.",
-        "sr.",
-        "inc.",
-        "co.",
-        "corp.",
-        "ltd.",
-    }
 
 
 def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
     """Tell whether ``phrase`` reads like a noun phrase naming a speaker."""
     phrase = phrase.strip()
-    if not phrase:
-        return False
     if phrase.lower() in _PRONOUNS:
         return True
     words = _WORD.findall(phrase)
     if not words or words[0].lower() in _NOT_FIRST:
         return False
-    if (
-        words[0].lower() in _DETERMINERS
-        and len(words) <= 4
-        and "," not in phrase
-        and not any(w.lower() in _DETERMINERS for w in words[1:])
-    ):
-        return True
-    head = phrase
-    if allow_apposition and "," in phrase:
-        head = phrase.split(",", 1)[0]
+    lowered = [w.lower() for w in words]
+    if lowered[0] in _DETERMINERS and len(words) <= 4 and "," not in phrase:
+        return not any(w in _DETERMINERS for w in lowered[1:])
+    head = phrase.split(",", 1)[0] if allow_apposition else phrase
     words = _WORD.findall(head)
     if not words or len(words) > 14:
         return False
-    source_words = _source_vocabulary()
+    vocabulary = _source_vocabulary()
     named = False
-    for word in words:
+    for index, word in enumerate(words):
         lower = word.lower()
-        if word[:1].isupper() or word[:1].isdigit() or lower in source_words:
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if word[:1].isupper() or word[:1].isdigit() or lower in vocabulary:
             named = True
-        elif lower not in _NP_WORDS and not lower.endswith(("’s", "'s")):
+        elif lower in _NP_WORDS or lower.endswith(("’s", "'s")):
+            continue
+        # A modifier before a name or a title: "policymaker Anton Kovac", "public works ministry".
+        elif not (following[:1].isupper() or following.lower() in vocabulary):
             return False
-    first = words[0]
-    return named and (first[:1].isupper() or first.lower() in _NP_WORDS or first.lower() in source_words)
+    first = words[0].lower()
+    return named and (words[0][:1].isupper() or first in _NP_WORDS or first in vocabulary)
 
 
+@lru_cache(maxsize=1)
 def _source_vocabulary() -> frozenset[str]:
-    global _VOCABULARY
-    if _VOCABULARY is None:
-        words: set[str] = set()
-        for phrase in lexicon().sources.table:
-            words.update(phrase.split())
-        _VOCABULARY = frozenset(words)
-    return _VOCABULARY
-
-
-_VOCABULARY: frozenset[str] | None = None
-
-
-def source_type_of(phrase: str) -> SourceType:
-    """Return the source type that the words of ``phrase`` signal.
-
-    >>> source_type_of("Dr. Lee, a virologist at the institute").value
-    'expert'
-    """
-    lex = lexicon()
-    heads = lex.sources.find(phrase)
-    if heads:
-        best = min(heads, key=lambda m: lex.source_order[" ".join(phrase[m.start : m.end].lower().split())])
-        return lex.source_type(best)
-    return SourceType.OTHER
-
-
-def _type_and_resolution(source: str, mentions: MentionTracker) -> tuple[SourceType, str | None]:
-    lower = source.lower()
-    if lower in _RESOLVABLE and mentions.last is not None:
-        return mentions.last_type or SourceType.OTHER, mentions.last
-    if lower in _PRONOUNS:
-        return SourceType.OTHER, None
-    return source_type_of(source), None
+    return frozenset(word for phrase in lexicon().sources.table for word in phrase.split())
 
 
 def _is_direct(text: str, regions: list[tuple[int, int]]) -> bool:
@@ -282,6 +237,6 @@ def _note_subject(text: str, mentions: MentionTracker) -> None:
         return
     subject = text[span[0] : span[1]]
     words = subject.split()
-    named = any(word[:1].isupper() for word in words[1:]) or (subject[:1].isupper() and len(words) > 1)
-    if named and words[0].lower() not in _DETERMINERS:
-        mentions.note(subject, source_type_of(subject))
+    named = any(word[:1].isupper() for word in words[1:])
+    if named and words[0].lower() not in _DETERMINERS and mentions.resolve(subject) is None:
+        mentions.note(subject)

@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         text = read_text(args.file)
-        analysis = Analyzer(args.labeler).analyze(text)
+        analysis = Analyzer(args.model).analyze(text)
     except (ClaimmineError, OSError, ValueError) as error:
         print(f"claimmine: error: {error}", file=sys.stderr)
         return 2
@@ -44,7 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="analyse one text file ('-' reads standard input)")
     analyze.add_argument("file", help="a UTF-8 text file, or - for standard input")
     analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
-    analyze.add_argument("--labeler", default="rules", help="what labels the segments (default: rules)")
+    analyze.add_argument(
+        "--model",
+        default=None,
+        help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
+    )
     return parser
 
 

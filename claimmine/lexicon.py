@@ -65,7 +65,7 @@ class Lexicon:
 
 
 def _lines(name: str) -> list[str]:
-    text = resources.files("claimmine.resources").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("claimmine").joinpath("resources", name).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sklearn.metrics import confusion_matrix, f1_score
 
 from claimmine.analyzer import Analyzer, draft_segments
-from claimmine.labeler import Labeler, Labels, RuleLabeler
+from claimmine.labeler import Labeler, Labels
 from claimmine.labels import Certainty, SegmentKind
 from claimmine.results import Analysis, Segment, Span
 from training.gold import GoldDocument, GoldSegment, load_gold
@@ -163,9 +163,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Evaluate a labeler on gold files and print the report."""
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__)
     parser.add_argument("gold", nargs="+", type=Path, help="gold JSONL files or folders")
-    parser.add_argument("--labeler", default="rules", choices=["rules"], help="what to evaluate")
+    parser.add_argument("--model", default="rules", help="a model folder, or 'rules' (default)")
     args = parser.parse_args(argv)
-    print(report(load_gold(args.gold), Analyzer(RuleLabeler())))
+    print(report(load_gold(args.gold), Analyzer(args.model)))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""Who has been named so far in a document: pronoun and short-name resolution, and source types."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from claimmine.labels import SourceType
+from claimmine.lexicon import lexicon, word_list
+
+_BODY_WORDS = word_list("body_words.txt")
+_PERSON_PRONOUNS = frozenset({"he", "she"})
+_BODY_PRONOUNS = frozenset({"it"})
+_SKIP = frozenset({"the", "a", "an", "its", "his", "her", "their", "of", "and"})
+_TOKEN = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named source: its text, its type, and whether it names a body rather than a person."""
+
+    text: str
+    source_type: SourceType
+    body: bool
+    words: frozenset[str]
+
+
+@dataclass
+class MentionTracker:
+    """The sources and subjects named so far in one document, most recent last.
+
+    >>> tracker = MentionTracker()
+    >>> _ = tracker.note("Special Envoy Rustem Umerou")
+    >>> tracker.resolve("he").text
+    'Special Envoy Rustem Umerou'
+    >>> tracker.resolve("Umerou").text
+    'Special Envoy Rustem Umerou'
+    """
+
+    mentions: list[Mention] = field(default_factory=list)
+
+    def note(self, text: str) -> Mention:
+        """Remember ``text`` as the latest named source and return it as a :class:`Mention`."""
+        words = _words(text)
+        mention = Mention(text, source_type_of(text), bool(words & _BODY_WORDS), frozenset(words))
+        self.mentions.append(mention)
+        return mention
+
+    def resolve(self, source: str) -> Mention | None:
+        """Return the earlier, fuller mention that a pronoun or short name refers to, if any."""
+        lower = source.lower()
+        if lower in _PERSON_PRONOUNS:
+            return next((m for m in reversed(self.mentions) if not m.body), None)
+        if lower in _BODY_PRONOUNS:
+            return next((m for m in reversed(self.mentions) if m.body), None)
+        words = _words(source) - _SKIP
+        if not words or len(words) > 3:
+            return None
+        for mention in reversed(self.mentions):
+            if mention.text != source and words <= mention.words and len(mention.words) > len(words):
+                return mention
+        return None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _TOKEN.findall(text))
+
+
+def source_type_of(phrase: str) -> SourceType:
+    """Return the source type that the words of ``phrase`` signal (``other`` when none does).
+
+    >>> source_type_of("Dr. Lee, a virologist at the institute").value
+    'expert'
+    """
+    lex = lexicon()
+    heads = lex.sources.find(phrase)
+    if not heads:
+        return SourceType.OTHER
+    best = min(heads, key=lambda m: lex.source_order[" ".join(phrase[m.start : m.end].lower().split())])
+    return lex.source_type(best)
