@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from claimmine.attribution import find_attribution
-from claimmine.mentions import MentionTracker
 from claimmine.labeler import Draft, Labeler
+from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
 from claimmine.results import Analysis, Segment
 from claimmine.rules import rule_labels

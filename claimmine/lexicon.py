@@ -36,8 +36,7 @@ class PhraseMatcher:
         """Return the non-overlapping matches in ``text[start:end]``, leftmost-longest first."""
         stop = len(text) if end is None else end
         return [
-            Match(m.start(), m.end(), self.table[_key(m.group())])
-            for m in self._pattern.finditer(text, start, stop)
+            Match(m.start(), m.end(), self.table[_key(m.group())]) for m in self._pattern.finditer(text, start, stop)
         ]
 
 

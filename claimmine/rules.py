@@ -72,23 +72,18 @@ def rule_labels(text: str, offset: int, attribution: Attribution | None) -> Rule
     cues = find_cues(text, offset)
     regions = [(a + offset, b + offset) for a, b in quote_regions(text)]
     hedges = [c for c in cues if c.certainty is not None]
-    certainty = min(
-        (c.certainty for c in hedges if c.certainty), key=_RANK.__getitem__, default=Certainty.CERTAIN
-    )
+    certainty = min((c.certainty for c in hedges if c.certainty), key=_RANK.__getitem__, default=Certainty.CERTAIN)
     if _believed(attribution) and certainty is Certainty.CERTAIN:
         certainty = Certainty.PROBABLE
     writer_hedged = (
-        any(c.type is CueType.HEDGE and not inside(regions, c.start, c.end) for c in hedges)
-        and attribution is None
+        any(c.type is CueType.HEDGE and not inside(regions, c.start, c.end) for c in hedges) and attribution is None
     )
     framed = any(c.type is CueType.SPECULATION_FRAME for c in cues)
     kind = _kind(attribution, framed, writer_hedged, certainty)
     return RuleLabels(kind, certainty, RULE_SCORES[certainty], cues)
 
 
-def _kind(
-    attribution: Attribution | None, framed: bool, writer_hedged: bool, certainty: Certainty
-) -> SegmentKind:
+def _kind(attribution: Attribution | None, framed: bool, writer_hedged: bool, certainty: Certainty) -> SegmentKind:
     if attribution is not None and attribution.source_type is SourceType.OFFICIAL:
         return SegmentKind.OFFICIAL_STATEMENT
     if framed or writer_hedged:

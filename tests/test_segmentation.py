@@ -54,9 +54,7 @@ def test_hard_wrapped_lines_are_joined() -> None:
 
 
 @pytest.mark.parametrize("open_quote, close_quote", [("“", "”"), ('"', '"')])
-def test_a_quote_of_several_sentences_and_its_attribution_are_one_segment(
-    open_quote: str, close_quote: str
-) -> None:
+def test_a_quote_of_several_sentences_and_its_attribution_are_one_segment(open_quote: str, close_quote: str) -> None:
     quote = f"{open_quote}We will not back down. The people deserve better,{close_quote} the minister said."
     assert texts(f"{quote} Talks resume on Monday.") == [quote, "Talks resume on Monday."]
 

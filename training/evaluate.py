@@ -121,8 +121,7 @@ def _matrix(labels: list[str], rows: list[list[int]]) -> str:
     width = max(len(label) for label in labels) + 2
     header = "gold \\ predicted".ljust(width) + "".join(label[:12].rjust(14) for label in labels)
     body = [
-        label.ljust(width) + "".join(str(v).rjust(14) for v in row)
-        for label, row in zip(labels, rows, strict=True)
+        label.ljust(width) + "".join(str(v).rjust(14) for v in row) for label, row in zip(labels, rows, strict=True)
     ]
     return "\n".join([header, *body])
 

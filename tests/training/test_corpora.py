@@ -162,9 +162,7 @@ def _szeged_record(text: str, cues: list[str]) -> dict[str, Any]:
         "sent_id": "S1.1",
         "text": text,
         "label": "uncertain" if cues else "certain",
-        "cues": [
-            {"start": 0, "end": 1, "text": "may", "type": f"speculation_{c}_", "category": c} for c in cues
-        ],
+        "cues": [{"start": 0, "end": 1, "text": "may", "type": f"speculation_{c}_", "category": c} for c in cues],
     }
 
 
@@ -315,9 +313,7 @@ def test_commitmentbank_target_and_mean(data_dir: Path) -> None:
     assert rows["I don't think it rained, honestly."] == ("probable", 0.757576, -1)
     assert rows["Did it rain?"] == ("possible", 0.0, -1)
     assert rows["I know it rained."] == ("certain", 1.0, -1)
-    assert _rows(load_corpus("commitmentbank", "dev", data_dir)) == {
-        "Maybe it rained.": ("possible", 0.166667, -1)
-    }
+    assert _rows(load_corpus("commitmentbank", "dev", data_dir)) == {"Maybe it rained.": ("possible", 0.166667, -1)}
 
 
 @pytest.mark.parametrize(
