@@ -13,7 +13,8 @@ from claimmine.sentences import sentence_spans
 _TURN = re.compile(r"[.!?]\s*[”\"]\s+(?=[“\"])")
 # Clause boundaries where a sentence may be split; the conjunction opens the second part.
 _CLAUSE = re.compile(
-    r"(?:,|;)\s+(?!(?:but|and) that\b)(?=(?:but|although|though|while|whereas|yet|however|even though|and there|and it is)\b)"
+    r"(?:,|;)\s+(?!(?:but|and) that\b)"
+    r"(?=(?:but|although|though|while|whereas|yet|however|even though|and there|and it is)\b)"
     r"|;\s+",
     re.IGNORECASE,
 )
