@@ -163,26 +163,31 @@ class ModelLabeler:
         """The model's name and version, e.g. ``claimmine-minilm-v1``."""
         return f"{self.manifest.name}-v{self.manifest.version}"
 
-    def label(self, drafts: Sequence[Draft]) -> list[Labels]:
-        """Label every draft; batches are sorted by length, results come back in input order."""
-        order = sorted(range(len(drafts)), key=lambda i: len(drafts[i].text))
-        results: list[Labels | None] = [None] * len(drafts)
-        for begin in range(0, len(order), self.batch_size):
-            chunk = order[begin : begin + self.batch_size]
-            for index, labels in zip(chunk, self._run([drafts[i] for i in chunk]), strict=True):
-                results[index] = labels
-        return [labels for labels in results if labels is not None]
+    def predict(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
+        """Return the raw outputs (uncalibrated logits, score, kind logits) for ``texts``, in input order.
 
-    def _run(self, drafts: Sequence[Draft]) -> list[Labels]:
-        encoded = self.tokenizer(
-            [d.text for d in drafts],
-            padding=True,
-            truncation=True,
-            max_length=self.manifest.max_length,
-            return_tensors="pt",
-        )
-        with torch.inference_mode():
-            outputs = self.model(encoded["input_ids"], encoded["attention_mask"])
+        Texts are run in batches sorted by length, so results do not depend on batch size.
+        """
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        parts: dict[str, list[torch.Tensor]] = {}
+        for begin in range(0, len(order), self.batch_size):
+            chunk = [texts[i] for i in order[begin : begin + self.batch_size]]
+            encoded = self.tokenizer(
+                chunk, padding=True, truncation=True, max_length=self.manifest.max_length, return_tensors="pt"
+            )
+            with torch.inference_mode():
+                outputs = self.model(encoded["input_ids"], encoded["attention_mask"])
+            for key, value in outputs.items():
+                parts.setdefault(key, []).append(value)
+        inverse = torch.empty(len(order), dtype=torch.long)
+        inverse[torch.tensor(order, dtype=torch.long)] = torch.arange(len(order))
+        return {key: torch.cat(values)[inverse] for key, values in parts.items()}
+
+    def label(self, drafts: Sequence[Draft]) -> list[Labels]:
+        """Label every draft, in input order."""
+        if not drafts:
+            return []
+        outputs = self.predict([d.text for d in drafts])
         probabilities = torch.softmax(outputs["certainty"] / self.manifest.temperature, dim=-1).tolist()
         regression = outputs["score"].tolist()
         kinds = outputs["kind"].argmax(-1).tolist() if "kind" in outputs else None

