@@ -120,7 +120,8 @@ def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = Fals
     )
     lengths = [len(ids) for ids in data["input_ids"]]
     steps_per_epoch = math.ceil(len(lengths) / config.batch_size)
-    total_steps = steps_per_epoch * config.epochs if max_steps is None else min(max_steps, steps_per_epoch * config.epochs)
+    total_steps = steps_per_epoch * config.epochs
+    stop = total_steps if max_steps is None else min(max_steps, total_steps)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     warmup = max(1, int(total_steps * config.warmup_ratio))
 
@@ -129,19 +130,18 @@ def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = Fals
             return (step + 1) / warmup
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, rate)
     checkpoint = out / "checkpoint"
-    step = _restore(checkpoint, model, optimizer, scheduler) if resume else 0
+    step = _restore(checkpoint, model, optimizer) if resume else 0
     use_bf16 = config.bf16 == "on" or (config.bf16 == "auto" and bf16_supported())
     model.train()
-    progress = tqdm(total=total_steps, initial=step, desc="training", unit="step", disable=None)
+    progress = tqdm(total=stop, initial=step, desc="training", unit="step", disable=None)
     done = step
     for epoch in range(config.epochs):
         for batch_index, indices in enumerate(length_buckets(lengths, config.batch_size, config.seed + epoch)):
             position = epoch * steps_per_epoch + batch_index
             if position < done:
                 continue
-            if position >= total_steps:
+            if position >= stop:
                 break
             torch.manual_seed(config.seed * 100_003 + position)
             batch = collate([data[i] for i in indices], tokenizer.pad_token_id or 0)
@@ -150,8 +150,9 @@ def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = Fals
             loss = losses(outputs, batch, config)
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            for group in optimizer.param_groups:
+                group["lr"] = config.learning_rate * rate(position)
             optimizer.step()
-            scheduler.step()
             optimizer.zero_grad()
             step = position + 1
             progress.update(1)
@@ -183,9 +184,7 @@ def _save_checkpoint(folder: Path, model: ClaimModel, optimizer: torch.optim.Opt
     os.replace(tmp, folder)
 
 
-def _restore(
-    folder: Path, model: ClaimModel, optimizer: torch.optim.Optimizer, scheduler: torch.optim.lr_scheduler.LambdaLR
-) -> int:
+def _restore(folder: Path, model: ClaimModel, optimizer: torch.optim.Optimizer) -> int:
     if not (folder / "state.json").is_file():
         raise FileNotFoundError(f"--resume: no checkpoint in {folder}")
     model.load_state_dict(load_file(str(folder / "model.safetensors")))
@@ -198,10 +197,7 @@ def _restore(
                 "exp_avg": moments[f"{name}.exp_avg"],
                 "exp_avg_sq": moments[f"{name}.exp_avg_sq"],
             }
-    step = int(state["step"])
-    for _ in range(step):
-        scheduler.step()
-    return step
+    return int(state["step"])
 
 
 def export(

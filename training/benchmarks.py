@@ -1,0 +1,112 @@
+"""Scores labelers side by side on every dev set: ``python -m training.benchmarks --model FOLDER``.
+
+Columns: the rule baseline, TF-IDF + logistic regression (trained here on the
+default training mix) and each model folder given. Rows: uncertain-sentence F1
+on the binary corpora, Pearson r of ``certainty_score`` and certainty
+macro-F1 on the graded corpora, and kind and certainty macro-F1 and
+expected calibration error on the project's news dev set (gold segments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from scipy.stats import pearsonr
+from sklearn.metrics import f1_score
+
+from claimmine.analyzer import draft_segments
+from claimmine.labeler import Labeler, Labels, RuleLabeler
+from claimmine.labels import Certainty
+from claimmine.model import ModelLabeler
+from training.calibrate import expected_calibration_error, gold_logits
+from training.config import TrainConfig
+from training.corpora import load_corpus
+from training.evaluate import label_gold_segments
+from training.examples import training_mix
+from training.gold import load_gold
+
+ROOT = Path(__file__).resolve().parents[1]
+BINARY = ("conll2010_wiki", "conll2010_bio", "szeged_wiki", "szeged_factbank", "szeged_bio", "bioscope", "sfu_review_negspec")
+GRADED = ("pei_certainty", "factuality_uw", "factuality_meantime", "commitmentbank")
+CERTAINTIES = [c.value for c in Certainty]
+
+
+def label_sentences(labeler: Labeler, texts: Sequence[str]) -> list[Labels]:
+    """Label each text as one segment."""
+    drafts = [draft for text in texts for draft in draft_segments(text, [(0, len(text))])]
+    return labeler.label(drafts)
+
+
+def corpus_scores(labeler: Labeler, data_dir: Path) -> dict[str, float]:
+    """Return the dev-set figures of ``labeler`` on the public corpora."""
+    scores: dict[str, float] = {}
+    for name in BINARY:
+        rows = load_corpus(name, "dev", data_dir)
+        labels = label_sentences(labeler, [t.strip() for t in rows["text"]])
+        hedged = [int(x.certainty is not Certainty.CERTAIN) for x in labels]
+        scores[f"{name}: uncertain F1"] = float(f1_score(rows["binary_uncertain"], hedged))
+    for name in GRADED:
+        rows = load_corpus(name, "dev", data_dir)
+        labels = label_sentences(labeler, [t.strip() for t in rows["text"]])
+        scores[f"{name}: Pearson r"] = float(pearsonr([x.certainty_score for x in labels], rows["score"]).statistic)
+        predicted = [x.certainty.value for x in labels]
+        scores[f"{name}: certainty macro-F1"] = float(
+            f1_score(rows["certainty"], predicted, labels=CERTAINTIES, average="macro", zero_division=0)
+        )
+    return scores
+
+
+def news_scores(labeler: Labeler, gold: Path) -> dict[str, float]:
+    """Return kind and certainty macro-F1 on the gold segments of the news dev set (and ECE for a model)."""
+    documents = load_gold(gold)
+    segments = [s for d in documents for s in d.segments]
+    labels = label_gold_segments(documents, labeler)
+    scores = {}
+    for title, truth, predicted in (
+        ("kind", [s.kind.value for s in segments], [x.kind.value for x in labels]),
+        ("certainty", [s.certainty.value for s in segments], [x.certainty.value for x in labels]),
+    ):
+        scores[f"news dev: {title} macro-F1"] = float(f1_score(truth, predicted, average="macro"))
+    if isinstance(labeler, ModelLabeler):
+        logits, classes = gold_logits(labeler, documents)
+        scores["news dev: ECE (calibrated)"] = expected_calibration_error(
+            torch.softmax(logits / labeler.manifest.temperature, -1), classes
+        )
+    return scores
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print a markdown table of every labeler's dev figures (and optionally write them as JSON)."""
+    parser = argparse.ArgumentParser(prog="python -m training.benchmarks", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "news" / "dev")
+    parser.add_argument("--model", type=Path, action="append", default=[], help="a model folder (repeatable)")
+    parser.add_argument("--no-tfidf", action="store_true", help="skip the TF-IDF baseline")
+    parser.add_argument("--json-out", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    labelers: list[Labeler] = [RuleLabeler()]
+    if not args.no_tfidf:
+        from training.tfidf import TfidfLabeler
+
+        labelers.append(TfidfLabeler(training_mix(TrainConfig(), args.data_dir, ROOT)))
+    labelers.extend(ModelLabeler(folder) for folder in args.model)
+    table: dict[str, dict[str, float]] = {}
+    for labeler in labelers:
+        table[labeler.name] = {**news_scores(labeler, args.gold), **corpus_scores(labeler, args.data_dir)}
+    names = list(table)
+    rows = list(table[names[-1]])
+    print("| dev set: metric | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for row in rows:
+        cells = [f"{table[n][row]:.3f}" if row in table[n] else "-" for n in names]
+        print(f"| {row} | " + " | ".join(cells) + " |")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(table, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
