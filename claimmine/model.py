@@ -71,6 +71,7 @@ class Manifest:
     temperature: float
     score_source: str
     max_length: int
+    attribution_hint: bool
     raw: dict[str, Any]
 
     @classmethod
@@ -102,6 +103,7 @@ class Manifest:
             temperature=float(raw.get("temperature", 1.0)),
             score_source=str(raw["score_source"]),
             max_length=int(raw.get("max_length", 128)),
+            attribution_hint=bool(raw.get("attribution_hint", False)),
             raw=raw,
         )
 
@@ -148,6 +150,24 @@ def certainty_score(probabilities: Sequence[float], regression: float, source: s
     return label, min(max(raw, low), high)
 
 
+def attribution_hint(draft: Draft) -> str:
+    """Describe the rules' attribution of a draft in words, as a second input to the model.
+
+    >>> from claimmine.analyzer import draft_segments
+    >>> attribution_hint(draft_segments("The ministry said it would rain.")[0])
+    'official source: The ministry; cue: said'
+    >>> attribution_hint(draft_segments("It may rain.")[0])
+    'no source'
+    """
+    attribution = draft.attribution
+    if attribution is None:
+        return "no source"
+    who = attribution.resolved or (attribution.source.text if attribution.source else "none")
+    kind = attribution.source_type.value if attribution.source_type else "unnamed"
+    cue = attribution.cue.text if attribution.cue else ""
+    return f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")
+
+
 class ModelLabeler:
     """Labels drafts with a fine-tuned model; kind comes from the rules when the model has no kind head."""
 
@@ -163,17 +183,24 @@ class ModelLabeler:
         """The model's name and version, e.g. ``claimmine-minilm-v1``."""
         return f"{self.manifest.name}-v{self.manifest.version}"
 
-    def predict(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
+    def predict(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> dict[str, torch.Tensor]:
         """Return the raw outputs (uncalibrated logits, score, kind logits) for ``texts``, in input order.
 
-        Texts are run in batches sorted by length, so results do not depend on batch size.
+        ``hints`` (one per text) are the attribution hints of :func:`attribution_hint`, for models trained
+        with them. Texts run in batches sorted by length, so results do not depend on batch size.
         """
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         parts: dict[str, list[torch.Tensor]] = {}
         for begin in range(0, len(order), self.batch_size):
-            chunk = [texts[i] for i in order[begin : begin + self.batch_size]]
+            chunk = order[begin : begin + self.batch_size]
+            pair = [hints[i] for i in chunk] if hints is not None else None
             encoded = self.tokenizer(
-                chunk, padding=True, truncation=True, max_length=self.manifest.max_length, return_tensors="pt"
+                [texts[i] for i in chunk],
+                pair,
+                padding=True,
+                truncation="only_first" if pair is not None else True,
+                max_length=self.manifest.max_length,
+                return_tensors="pt",
             )
             with torch.inference_mode():
                 outputs = self.model(encoded["input_ids"], encoded["attention_mask"])
@@ -183,11 +210,16 @@ class ModelLabeler:
         inverse[torch.tensor(order, dtype=torch.long)] = torch.arange(len(order))
         return {key: torch.cat(values)[inverse] for key, values in parts.items()}
 
+    def predict_drafts(self, drafts: Sequence[Draft]) -> dict[str, torch.Tensor]:
+        """Return the raw outputs for drafted segments, with attribution hints where the model uses them."""
+        hints = [attribution_hint(d) for d in drafts] if self.manifest.attribution_hint else None
+        return self.predict([d.text for d in drafts], hints)
+
     def label(self, drafts: Sequence[Draft]) -> list[Labels]:
         """Label every draft, in input order."""
         if not drafts:
             return []
-        outputs = self.predict([d.text for d in drafts])
+        outputs = self.predict_drafts(drafts)
         probabilities = torch.softmax(outputs["certainty"] / self.manifest.temperature, dim=-1).tolist()
         regression = outputs["score"].tolist()
         kinds = outputs["kind"].argmax(-1).tolist() if "kind" in outputs else None

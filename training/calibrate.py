@@ -15,9 +15,12 @@ from typing import Any
 
 import torch
 
+from claimmine.analyzer import draft_segments
 from claimmine.model import ModelLabeler
 from training.examples import CERTAINTY_INDEX
 from training.gold import GoldDocument, load_gold
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
@@ -59,7 +62,10 @@ def expected_calibration_error(probabilities: torch.Tensor, labels: torch.Tensor
 def gold_logits(labeler: ModelLabeler, documents: list[GoldDocument]) -> tuple[torch.Tensor, torch.Tensor]:
     """Return the certainty logits and gold class indices of every gold segment."""
     segments = [s for d in documents for s in d.segments]
-    outputs = labeler.predict([s.text for s in segments])
+    drafts = [
+        draft for d in documents for draft in draft_segments(d.text, [(s.start, s.end) for s in d.segments])
+    ]
+    outputs = labeler.predict_drafts(drafts)
     labels = torch.tensor([CERTAINTY_INDEX[s.certainty.value] for s in segments])
     return outputs["certainty"].float(), labels
 
@@ -80,7 +86,7 @@ def calibrate_folder(folder: Path, gold: Path) -> dict[str, Any]:
     temperature = fit_temperature(logits, labels)
     report = {
         "temperature": temperature,
-        "fitted_on": str(gold),
+        "fitted_on": str(gold.resolve().relative_to(ROOT)) if gold.resolve().is_relative_to(ROOT) else str(gold),
         "segments": len(labels),
         "ece_before": before,
         "ece_after_cross_fitted": after,
@@ -91,3 +97,18 @@ def calibrate_folder(folder: Path, gold: Path) -> dict[str, Any]:
     manifest["calibration"] = report
     manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return report
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Calibrate a model folder: ``python -m training.calibrate FOLDER [--gold DIR]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m training.calibrate", description=__doc__)
+    parser.add_argument("folder", type=Path, help="an exported model folder")
+    parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "news" / "dev", help="gold to fit on")
+    args = parser.parse_args(argv)
+    print(json.dumps(calibrate_folder(args.folder, args.gold), indent=2))
+
+
+if __name__ == "__main__":
+    main()

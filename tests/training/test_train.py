@@ -11,6 +11,7 @@ from safetensors.torch import load_file
 from transformers import BertConfig, BertModel, BertTokenizer
 
 from claimmine import Analyzer, Certainty, ModelFormatError, SegmentKind
+from claimmine.analyzer import draft_segments
 from claimmine.model import ModelLabeler
 from training.calibrate import calibrate_folder
 from training.config import TrainConfig
@@ -92,7 +93,12 @@ def trained(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 def test_training_exports_a_loadable_model_folder(trained: tuple[Path, Path]) -> None:
     folder, _ = trained
-    assert {p.name for p in folder.iterdir()} >= {"model.safetensors", "config.json", "manifest.json", "train_config.json"}
+    assert {p.name for p in folder.iterdir()} >= {
+        "model.safetensors",
+        "config.json",
+        "manifest.json",
+        "train_config.json",
+    }
     weights = load_file(str(folder / "model.safetensors"))
     assert all(t.dtype == torch.float16 for t in weights.values())
     analysis = Analyzer(folder).analyze("The ministry said talks would resume. Prices may rise.")
@@ -111,6 +117,17 @@ def test_resumed_training_ends_where_an_uninterrupted_run_ends(tiny_base: Path, 
     first, second = load_file(str(whole / "model.safetensors")), load_file(str(resumed / "model.safetensors"))
     assert first.keys() == second.keys()
     assert all(torch.equal(first[k], second[k]) for k in first)
+
+
+def test_a_model_trained_with_attribution_hints_uses_them(tiny_base: Path, tmp_path: Path) -> None:
+    gold = _gold(tmp_path / "gold.jsonl", 2)
+    folder = train(_config(tiny_base, gold, attribution_hint=True, epochs=1), tmp_path, tmp_path / "run")
+    assert json.loads((folder / "manifest.json").read_text())["attribution_hint"] is True
+    labeler = ModelLabeler(folder)
+    drafts = draft_segments("The ministry said talks would resume.")
+    with_hint = labeler.predict_drafts(drafts)["certainty"]
+    without = labeler.predict([d.text for d in drafts])["certainty"]
+    assert not torch.allclose(with_hint, without)
 
 
 def test_certainty_only_model_takes_kind_from_the_rules(tiny_base: Path, tmp_path: Path) -> None:
