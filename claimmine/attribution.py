@@ -222,7 +222,7 @@ def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
 
 @lru_cache(maxsize=1)
 def _source_vocabulary() -> frozenset[str]:
-    return frozenset(word for phrase in lexicon().sources.table for word in phrase.split())
+    return frozenset(word for phrase in lexicon().sources.phrases() for word in phrase.split())
 
 
 def _is_direct(text: str, regions: list[tuple[int, int]]) -> bool:

@@ -71,8 +71,8 @@ def read_text(name: str) -> str:
 def write_table(analysis: Analysis, out: TextIO) -> None:
     """Write one row per segment: index, kind, certainty, score, source and text.
 
-    >>> import io; from claimmine import analyze
-    >>> buffer = io.StringIO(); write_table(analyze("It rained."), buffer)
+    >>> import io; from claimmine import Analyzer
+    >>> buffer = io.StringIO(); write_table(Analyzer("rules").analyze("It rained."), buffer)
     >>> buffer.getvalue().splitlines()[1].split()
     ['1', 'claim', 'certain', '0.90', '-', 'It', 'rained.']
     """

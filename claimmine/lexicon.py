@@ -24,10 +24,14 @@ class PhraseMatcher:
 
     >>> PhraseMatcher({"may": "possible"}).find("It may rain in May.")
     [Match(start=3, end=6, value='possible'), Match(start=15, end=18, value='possible')]
+    >>> [m.start for m in PhraseMatcher({"WHO": "official"}).find("people who said the WHO")]
+    [20]
     """
 
     def __init__(self, table: dict[str, str]) -> None:
         self.table = {_key(phrase): value for phrase, value in table.items()}
+        # Acronyms written in capitals ("WHO", "UN") must not match ordinary words ("who", "un-").
+        self._exact = {phrase for phrase in table if phrase.isupper() and len(phrase) > 1}
         alternatives = sorted(table, key=len, reverse=True)
         body = "|".join(r"\s+".join(map(re.escape, p.split())) for p in alternatives)
         self._pattern = re.compile(rf"(?<![\w’'-])(?:{body})(?![\w’-])", re.IGNORECASE)
@@ -36,8 +40,15 @@ class PhraseMatcher:
         """Return the non-overlapping matches in ``text[start:end]``, leftmost-longest first."""
         stop = len(text) if end is None else end
         return [
-            Match(m.start(), m.end(), self.table[_key(m.group())]) for m in self._pattern.finditer(text, start, stop)
+            Match(m.start(), m.end(), self.table[_key(m.group())])
+            for m in self._pattern.finditer(text, start, stop)
+            if m.group().upper() not in self._exact or m.group() in self._exact
         ]
+
+    def phrases(self) -> list[str]:
+        """Return the table's phrases in lower case, leaving out the capitals-only acronyms."""
+        exact = {_key(phrase) for phrase in self._exact}
+        return [phrase for phrase in self.table if phrase not in exact]
 
 
 def _key(phrase: str) -> str:

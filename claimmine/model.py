@@ -27,10 +27,12 @@ from claimmine.labels import CERTAIN_MIN, PROBABLE_MIN, Certainty, SegmentKind
 MANIFEST_FORMAT = 1
 # Commitment each certainty class stands for when the score is an expectation over classes.
 ANCHORS = {Certainty.CERTAIN: 1.0, Certainty.PROBABLE: 0.62, Certainty.POSSIBLE: 0.2}
+# Scores are rounded to 4 decimals so that float noise from padding never changes a result between batch sizes.
+SCORE_DECIMALS = 4
 BANDS = {
     Certainty.CERTAIN: (CERTAIN_MIN, 1.0),
-    Certainty.PROBABLE: (PROBABLE_MIN, CERTAIN_MIN - 1e-6),
-    Certainty.POSSIBLE: (0.0, PROBABLE_MIN - 1e-6),
+    Certainty.PROBABLE: (PROBABLE_MIN, CERTAIN_MIN - 10**-SCORE_DECIMALS),
+    Certainty.POSSIBLE: (0.0, PROBABLE_MIN - 10**-SCORE_DECIMALS),
 }
 
 
@@ -141,13 +143,15 @@ def certainty_score(probabilities: Sequence[float], regression: float, source: s
     >>> label, score = certainty_score([0.1, 0.7, 0.2], 0.6, "expected")
     >>> label.value, round(score, 3)
     ('probable', 0.574)
+    >>> certainty_score([0.49, 0.51, 0.0], 0.0, "expected")[1]
+    0.7999
     """
     classes = list(Certainty)
     label = classes[max(range(len(classes)), key=lambda i: probabilities[i])]
     expected = sum(p * ANCHORS[c] for p, c in zip(probabilities, classes, strict=True))
     raw = {"expected": expected, "regression": regression, "blend": (expected + regression) / 2}[source]
     low, high = BANDS[label]
-    return label, min(max(raw, low), high)
+    return label, round(min(max(raw, low), high), SCORE_DECIMALS)
 
 
 def attribution_hint(draft: Draft) -> str:

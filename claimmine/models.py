@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,11 +28,19 @@ RULES = "rules"
 def shipped_model() -> Path | None:
     """Return the folder of the model shipped with the package, or ``None`` if it is absent.
 
+    An installed wheel carries it as ``claimmine/_models``; a source checkout has it in ``models/``.
+
     >>> shipped_model() is None or shipped_model().name == DEFAULT_MODEL
     True
     """
-    folder = Path(str(resources.files("claimmine").joinpath("_models", DEFAULT_MODEL)))
-    return folder if (folder / "model.safetensors").is_file() else None
+    spec = importlib.util.find_spec("claimmine._models")  # an installed wheel
+    places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    places.append(Path(__file__).resolve().parents[1] / "models")  # a source checkout or editable install
+    for place in places:
+        folder = place / DEFAULT_MODEL
+        if (folder / "model.safetensors").is_file():
+            return folder
+    return None
 
 
 def resolve(model: str | os.PathLike[str] | Labeler | None) -> Labeler:

@@ -22,6 +22,8 @@ class TrainConfig:
     ``attribution_hint`` gives the model the rules' attribution of each
     segment as a second input (see :func:`claimmine.model.attribution_hint`). ``news_repeat`` repeats the
     project's news train set to weigh it against the larger corpora.
+    ``polnear_silver`` adds that many silver kind examples from PolNeAR
+    (:mod:`training.silver`; 0 = none).
 
     >>> TrainConfig().heads
     'multitask'
@@ -56,6 +58,7 @@ class TrainConfig:
     )
     news_train: tuple[str, ...] = ("seeds/news/train",)
     news_repeat: int = 4
+    polnear_silver: int = 0
     kind_weight: float = 1.0
     score_weight: float = 2.0
     binary_weight: float = 0.5

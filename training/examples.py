@@ -72,6 +72,10 @@ def training_mix(config: TrainConfig, data_dir: Path, root: Path) -> Dataset:
     ]
     news = gold_examples(load_gold([root / p for p in config.news_train]))
     parts.extend([news] * config.news_repeat)
+    if config.polnear_silver:
+        from training.silver import polnear_silver
+
+        parts.append(polnear_silver(data_dir, config.polnear_silver, config.seed))
     mixed = concatenate_datasets(parts)
     return mixed.shuffle(seed=config.seed)
 
