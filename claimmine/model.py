@@ -166,7 +166,7 @@ def attribution_hint(draft: Draft) -> str:
     attribution = draft.attribution
     if attribution is None:
         return "no source"
-    who = attribution.resolved or (attribution.source.text if attribution.source else "none")
+    who = " ".join((attribution.resolved or (attribution.source.text if attribution.source else "none")).split()[:12])
     kind = attribution.source_type.value if attribution.source_type else "unnamed"
     cue = attribution.cue.text if attribution.cue else ""
     return f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")
@@ -202,7 +202,7 @@ class ModelLabeler:
                 [texts[i] for i in chunk],
                 pair,
                 padding=True,
-                truncation="only_first" if pair is not None else True,
+                truncation=True,
                 max_length=self.manifest.max_length,
                 return_tensors="pt",
             )

@@ -115,7 +115,7 @@ def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = Fals
     data = training_mix(config, data_dir, ROOT)
     def tokenize(batch: dict[str, list[str]]) -> Any:
         if config.attribution_hint:
-            return tokenizer(batch["text"], batch["hint"], truncation="only_first", max_length=config.max_length)
+            return tokenizer(batch["text"], batch["hint"], truncation=True, max_length=config.max_length)
         return tokenizer(batch["text"], truncation=True, max_length=config.max_length)
 
     data = data.map(tokenize, batched=True, remove_columns=["text", "hint"])
