@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,10 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ClaimmineError, OSError, ValueError) as error:
         print(f"claimmine: error: {error}", file=sys.stderr)
         return 2
-    if args.json:
-        print(analysis.to_json(indent=2))
-    else:
-        write_table(analysis, sys.stdout)
+    try:
+        if args.json:
+            print(analysis.to_json(indent=2))
+        else:
+            write_table(analysis, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`claimmine analyze f | head`); stop quietly, as the Python docs advise.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

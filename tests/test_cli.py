@@ -1,0 +1,58 @@
+"""The command line, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimmine.cli import main
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_b13b75026e8a9805.txt"
+
+
+def test_table_lists_every_segment(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", str(SEED), "--model", "rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["#", "kind", "certainty", "score", "source", "text"]
+    assert len(lines) - 1 >= 30
+    assert "official_statement" in lines[4] and "President Yoon Seok-yeol" in lines[4]
+
+
+def test_json_output_is_the_analysis(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The ministry said talks would resume. Prices may rise.", encoding="utf-8")
+    assert main(["analyze", str(path), "--json", "--model", "rules"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["kind"] for s in data["segments"]] == ["official_statement", "speculation"]
+
+
+def test_standard_input_is_read_with_a_dash() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "claimmine", "analyze", "-", "--json", "--model", "rules"],
+        input="It rained.".encode(),
+        capture_output=True,
+        check=True,
+    )
+    assert json.loads(result.stdout)["segments"][0]["text"] == "It rained."
+
+
+def test_bad_files_give_a_message_and_exit_status_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["analyze", str(tmp_path / "missing.txt"), "--model", "rules"]) == 2
+    assert "No such file" in capsys.readouterr().err
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Café crème".encode("latin-1"))
+    assert main(["analyze", str(latin), "--model", "rules"]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_does_not_print_a_traceback(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"  # output well beyond a pipe's buffer, so writing outlives `head`
+    long.write_text("\n\n".join([SEED.read_text(encoding="utf-8")] * 20), encoding="utf-8")
+    command = f"{sys.executable} -m claimmine analyze {long} --model rules | head -1"
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+    assert result.stdout.split() == ["#", "kind", "certainty", "score", "source", "text"]
+    assert "Traceback" not in result.stderr
