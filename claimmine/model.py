@@ -155,21 +155,27 @@ def certainty_score(probabilities: Sequence[float], regression: float, source: s
 
 
 def attribution_hint(draft: Draft) -> str:
-    """Describe the rules' attribution of a draft in words, as a second input to the model.
+    """Describe the rules' view of a draft in words, as a second input to the model.
+
+    The hint names the attribution (who, their type, the cue) and the hedge and
+    speculation-frame cues that the lexicon found, with the certainty each signals.
 
     >>> from claimmine.analyzer import draft_segments
     >>> attribution_hint(draft_segments("The ministry said it would rain.")[0])
     'official source: The ministry; cue: said'
-    >>> attribution_hint(draft_segments("It may rain.")[0])
-    'no source'
+    >>> attribution_hint(draft_segments("There are fears that it may rain.")[0])
+    'no source; hedges: There are fears (possible), may (possible)'
     """
     attribution = draft.attribution
     if attribution is None:
-        return "no source"
-    who = " ".join((attribution.resolved or (attribution.source.text if attribution.source else "none")).split()[:12])
-    kind = attribution.source_type.value if attribution.source_type else "unnamed"
-    cue = attribution.cue.text if attribution.cue else ""
-    return f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")
+        hint = "no source"
+    else:
+        who = " ".join((attribution.resolved or (attribution.source.text if attribution.source else "none")).split()[:12])
+        kind = attribution.source_type.value if attribution.source_type else "unnamed"
+        cue = attribution.cue.text if attribution.cue else ""
+        hint = f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")
+    hedges = [f"{c.text} ({c.certainty.value})" for c in draft.rules.cues if c.certainty is not None][:6]
+    return hint + ("; hedges: " + ", ".join(hedges) if hedges else "")
 
 
 class ModelLabeler:
