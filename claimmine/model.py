@@ -170,7 +170,8 @@ def attribution_hint(draft: Draft) -> str:
     if attribution is None:
         hint = "no source"
     else:
-        who = " ".join((attribution.resolved or (attribution.source.text if attribution.source else "none")).split()[:12])
+        named = attribution.resolved or (attribution.source.text if attribution.source else "none")
+        who = " ".join(named.split()[:12])
         kind = attribution.source_type.value if attribution.source_type else "unnamed"
         cue = attribution.cue.text if attribution.cue else ""
         hint = f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")

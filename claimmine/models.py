@@ -7,10 +7,10 @@ package, else (only when nothing was asked for) the rule baseline.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 

@@ -33,7 +33,7 @@ def test_json_output_is_the_analysis(capsys: pytest.CaptureFixture[str], tmp_pat
 def test_standard_input_is_read_with_a_dash() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "claimmine", "analyze", "-", "--json", "--model", "rules"],
-        input="It rained.".encode(),
+        input=b"It rained.",
         capture_output=True,
         check=True,
     )

@@ -1,10 +1,11 @@
 """Scores labelers side by side on every dev set: ``python -m training.benchmarks --model FOLDER``.
 
 Columns: the rule baseline, TF-IDF + logistic regression (trained here on the
-default training mix) and each model folder given. Rows: uncertain-sentence F1
-on the binary corpora, Pearson r of ``certainty_score`` and certainty
-macro-F1 on the graded corpora, and kind and certainty macro-F1 and
-expected calibration error on the project's news dev set (gold segments).
+default training mix) and each model folder given. Rows: kind and certainty
+macro-F1 and expected calibration error on the project's news dev set and on
+the seed article (gold segments), uncertain-sentence F1 on the binary
+corpora, and Pearson r of ``certainty_score`` and certainty macro-F1 on the
+graded corpora.
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ from training.examples import training_mix
 from training.gold import load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
-BINARY = ("conll2010_wiki", "conll2010_bio", "szeged_wiki", "szeged_factbank", "szeged_bio", "bioscope", "sfu_review_negspec")
+BINARY = (
+    "conll2010_wiki",
+    "conll2010_bio",
+    "szeged_wiki",
+    "szeged_factbank",
+    "szeged_bio",
+    "bioscope",
+    "sfu_review_negspec",
+)
 GRADED = ("pei_certainty", "factuality_uw", "factuality_meantime", "commitmentbank")
 CERTAINTIES = [c.value for c in Certainty]
 
@@ -60,20 +69,20 @@ def corpus_scores(labeler: Labeler, data_dir: Path) -> dict[str, float]:
     return scores
 
 
-def news_scores(labeler: Labeler, gold: Path) -> dict[str, float]:
-    """Return kind and certainty macro-F1 on the gold segments of the news dev set (and ECE for a model)."""
+def news_scores(labeler: Labeler, gold: Path, title: str = "news dev") -> dict[str, float]:
+    """Return kind and certainty macro-F1 on the gold segments of a gold file (and ECE for a model)."""
     documents = load_gold(gold)
     segments = [s for d in documents for s in d.segments]
     labels = label_gold_segments(documents, labeler)
     scores = {}
-    for title, truth, predicted in (
+    for label, truth, predicted in (
         ("kind", [s.kind.value for s in segments], [x.kind.value for x in labels]),
         ("certainty", [s.certainty.value for s in segments], [x.certainty.value for x in labels]),
     ):
-        scores[f"news dev: {title} macro-F1"] = float(f1_score(truth, predicted, average="macro"))
+        scores[f"{title}: {label} macro-F1"] = float(f1_score(truth, predicted, average="macro"))
     if isinstance(labeler, ModelLabeler):
         logits, classes = gold_logits(labeler, documents)
-        scores["news dev: ECE (calibrated)"] = expected_calibration_error(
+        scores[f"{title}: ECE (calibrated)"] = expected_calibration_error(
             torch.softmax(logits / labeler.manifest.temperature, -1), classes
         )
     return scores
@@ -84,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m training.benchmarks", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "news" / "dev")
+    parser.add_argument("--seed-gold", type=Path, default=ROOT / "seeds" / "000_b13b75026e8a9805.gold.jsonl")
     parser.add_argument("--model", type=Path, action="append", default=[], help="a model folder (repeatable)")
     parser.add_argument("--no-tfidf", action="store_true", help="skip the TF-IDF baseline")
     parser.add_argument("--json-out", type=Path, help="also write the figures here")
@@ -96,7 +106,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     labelers.extend(ModelLabeler(folder) for folder in args.model)
     table: dict[str, dict[str, float]] = {}
     for labeler in labelers:
-        table[labeler.name] = {**news_scores(labeler, args.gold), **corpus_scores(labeler, args.data_dir)}
+        table[labeler.name] = {
+            **news_scores(labeler, args.gold),
+            **news_scores(labeler, args.seed_gold, "seed article"),
+            **corpus_scores(labeler, args.data_dir),
+        }
     names = list(table)
     rows = list(table[names[-1]])
     print("| dev set: metric | " + " | ".join(names) + " |")

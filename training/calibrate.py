@@ -55,16 +55,16 @@ def expected_calibration_error(probabilities: torch.Tensor, labels: torch.Tensor
     for low in range(bins):
         inside = (confidence > low / bins) & (confidence <= (low + 1) / bins)
         if inside.any():
-            total += inside.float().mean().item() * abs(confidence[inside].mean().item() - correct[inside].mean().item())
+            total += inside.float().mean().item() * abs(
+                confidence[inside].mean().item() - correct[inside].mean().item()
+            )
     return total
 
 
 def gold_logits(labeler: ModelLabeler, documents: list[GoldDocument]) -> tuple[torch.Tensor, torch.Tensor]:
     """Return the certainty logits and gold class indices of every gold segment."""
     segments = [s for d in documents for s in d.segments]
-    drafts = [
-        draft for d in documents for draft in draft_segments(d.text, [(s.start, s.end) for s in d.segments])
-    ]
+    drafts = [draft for d in documents for draft in draft_segments(d.text, [(s.start, s.end) for s in d.segments])]
     outputs = labeler.predict_drafts(drafts)
     labels = torch.tensor([CERTAINTY_INDEX[s.certainty.value] for s in segments])
     return outputs["certainty"].float(), labels

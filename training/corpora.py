@@ -150,9 +150,7 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
 def _read_pei(split: str, data_dir: Path, polarity: Polarity) -> list[Row]:
     name = "val" if split == "dev" else split
     path = data_dir / "pei_certainty" / "sentence-level-certainty" / f"{name}.jsonl"
-    return [
-        _scored(r["finding"], rating_to_score(float(r["sentence-level-certainty"]))) for r in _jsonl(path)
-    ]
+    return [_scored(r["finding"], rating_to_score(float(r["sentence-level-certainty"]))) for r in _jsonl(path)]
 
 
 def _factuality_reader(subset: str) -> Reader:
@@ -365,9 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", action="append", choices=CORPORA, help="only this corpus (repeatable)")
     parser.add_argument("--polarity", choices=get_args(Polarity), default="magnitude")
-    parser.add_argument(
-        "--no-dev-guard", action="store_true", help="keep train rows that occur in a dev split"
-    )
+    parser.add_argument("--no-dev-guard", action="store_true", help="keep train rows that occur in a dev split")
     args = parser.parse_args(argv)
     try:
         table = summary_table(

@@ -25,7 +25,9 @@ from claimmine.mentions import source_type_of
 from claimmine.sentences import sentence_spans
 from training.examples import COLUMNS, KIND_INDEX, _features, sentence_hint
 
-_PRONOUNS = frozenset("i you he she it we they me him her us them this that who which".split())
+_PRONOUNS = frozenset(
+    ["i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us", "them", "this", "that", "who", "which"]
+)
 
 
 def silver_kind(source: str, cue: str) -> SegmentKind | None:

@@ -88,7 +88,9 @@ def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], con
         total = total + config.score_weight * functional.mse_loss(score, batch["score"][scored].float())
     kinds = batch["kind"] >= 0
     if "kind" in outputs and kinds.any():
-        total = total + config.kind_weight * functional.cross_entropy(outputs["kind"].float()[kinds], batch["kind"][kinds])
+        total = total + config.kind_weight * functional.cross_entropy(
+            outputs["kind"].float()[kinds], batch["kind"][kinds]
+        )
     return total
 
 
@@ -107,12 +109,15 @@ def collate(rows: Sequence[dict[str, Any]], pad_id: int) -> dict[str, torch.Tens
     return batch
 
 
-def train(config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = False, max_steps: int | None = None) -> Path:
+def train(
+    config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = False, max_steps: int | None = None
+) -> Path:
     """Run training and export the model folder; return its path."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(config.to_json(), encoding="utf-8")
     model, tokenizer, encoder_config = build_model(config)
     data = training_mix(config, data_dir, ROOT)
+
     def tokenize(batch: dict[str, list[str]]) -> Any:
         if config.attribution_hint:
             return tokenizer(batch["text"], batch["hint"], truncation=True, max_length=config.max_length)

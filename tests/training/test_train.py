@@ -17,7 +17,24 @@ from training.calibrate import calibrate_folder
 from training.config import TrainConfig
 from training.train import train
 
-WORDS = "the ministry said talks would resume may might could rain police analysts expect prices rise it".split()
+WORDS = [
+    "the",
+    "ministry",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "may",
+    "might",
+    "could",
+    "rain",
+    "police",
+    "analysts",
+    "expect",
+    "prices",
+    "rise",
+    "it",
+]
 SEGMENTS = [
     ("The ministry said talks would resume.", "official_statement", "certain", "The ministry", "official", "said"),
     ("Prices may rise.", "speculation", "possible", None, None, None),
