@@ -9,7 +9,7 @@ from claimmine import Analyzer
 from training.evaluate import boundaries, report, sources
 from training.gold import load_gold
 
-SEGMENTS = [
+SEGMENTS: list[dict[str, object]] = [
     {
         "text": "The ministry said talks would resume.",
         "kind": "official_statement",
@@ -41,7 +41,8 @@ def test_perfect_rules_score_one(tmp_path: Path) -> None:
 
 
 def test_a_wrong_gold_label_lowers_the_score(tmp_path: Path) -> None:
-    wrong = [dict(SEGMENTS[0], kind="claim", source=None, source_type=None, cue=None, direct=None), *SEGMENTS[1:]]
+    first = {**SEGMENTS[0], "kind": "claim", "source": None, "source_type": None, "cue": None, "direct": None}
+    wrong = [first, *SEGMENTS[1:]]
     documents = load_gold(_gold(tmp_path, wrong))
     text = report(documents, Analyzer("rules"))
     assert "kind macro-F1: 1.000" not in text
@@ -49,7 +50,7 @@ def test_a_wrong_gold_label_lowers_the_score(tmp_path: Path) -> None:
 
 
 def test_merged_gold_segments_lower_boundary_f1(tmp_path: Path) -> None:
-    merged = [
+    merged: list[dict[str, object]] = [
         {"text": SEGMENTS[0]["text"] + " " + SEGMENTS[1]["text"], "kind": "claim", "certainty": "certain"},
         SEGMENTS[2],
     ]
