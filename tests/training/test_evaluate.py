@@ -51,7 +51,7 @@ def test_a_wrong_gold_label_lowers_the_score(tmp_path: Path) -> None:
 
 def test_merged_gold_segments_lower_boundary_f1(tmp_path: Path) -> None:
     merged: list[dict[str, object]] = [
-        {"text": SEGMENTS[0]["text"] + " " + SEGMENTS[1]["text"], "kind": "claim", "certainty": "certain"},
+        {"text": f"{SEGMENTS[0]['text']} {SEGMENTS[1]['text']}", "kind": "claim", "certainty": "certain"},
         SEGMENTS[2],
     ]
     documents = load_gold(_gold(tmp_path, merged))
