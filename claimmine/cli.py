@@ -19,7 +19,8 @@ _COLUMNS = ("#", "kind", "certainty", "score", "source", "text")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
-    >>> main(["--version"])  # doctest: +SKIP
+    >>> main(["analyze", "/no/such/file.txt"])
+    2
     """
     parser = _parser()
     args = parser.parse_args(argv)

@@ -84,7 +84,7 @@ def sentence_hint(text: str) -> str:
     """Return the attribution hint of a stand-alone sentence (no document context).
 
     >>> sentence_hint("Analysts expect a cut.")
-    'collective source: Analysts; cue: expect'
+    'collective source: Analysts; cue: expect; hedges: expect (probable)'
     """
     stripped = text.strip()
     drafts = draft_segments(stripped, [(0, len(stripped))]) if stripped else []
