@@ -222,7 +222,9 @@ def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
 
 @lru_cache(maxsize=1)
 def _source_vocabulary() -> frozenset[str]:
-    return frozenset(word for phrase in lexicon().sources.phrases() for word in phrase.split())
+    # Only content words: "with" of "people with knowledge" must not count as a source word.
+    words = {word for phrase in lexicon().sources.phrases() for word in phrase.split()}
+    return frozenset(words - _NP_WORDS - _NOT_FIRST)
 
 
 def _is_direct(text: str, regions: list[tuple[int, int]]) -> bool:
