@@ -51,12 +51,12 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     dateline = _DATELINE.match(text)
     skip = dateline.end() if dateline else 0
     body = text[skip:]
-    found = _find(body)
+    regions = quote_regions(body)
+    found = _find(body, regions)
     if found is None:
         _note_subject(body, mentions)
         return None
     cue, source = found
-    regions = quote_regions(body)
     direct = _is_direct(body, regions)
     cue_span = Span(body[cue.start : cue.end], offset + skip + cue.start, offset + skip + cue.end)
     if source is None:
@@ -72,10 +72,9 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     return Attribution(source_span, cue_span, mention.source_type, direct)
 
 
-def _find(text: str) -> tuple[Match, tuple[int, int] | None] | None:
+def _find(text: str, regions: list[tuple[int, int]]) -> tuple[Match, tuple[int, int] | None] | None:
     """Return the first reporting cue that has a source (or needs none), with the source's offsets."""
     lex = lexicon()
-    regions = quote_regions(text)
     frames = [(m.start, m.end) for m in lex.frames.find(text)]
     for cue in lex.reporting.find(text):
         if inside(regions, cue.start, cue.end) or inside(frames, cue.start, cue.end) or _passive_belief(text, cue):
