@@ -151,3 +151,13 @@ class Analysis:
         '{"text": "", "labeler": "rules", "segments": []}'
         """
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_html(self, *, title: str | None = None) -> str:
+        """Return a self-contained HTML page that shows the analysis (see :func:`claimmine.render.render_html`).
+
+        >>> Analysis("It rained.", (), "rules").to_html().startswith("<!DOCTYPE html>")
+        True
+        """
+        from claimmine.render import render_html
+
+        return render_html(self, title=title)
