@@ -1,4 +1,4 @@
-"""The ``claimmine`` command line: ``claimmine analyze FILE|-`` prints a table or JSON."""
+"""The ``claimmine`` command line: ``claimmine analyze FILE|-`` prints a table or JSON; ``render`` writes HTML."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ClaimmineError, OSError, ValueError) as error:
         print(f"claimmine: error: {error}", file=sys.stderr)
         return 2
+    if args.command == "render":
+        return write_html(analysis, args.output, title=args.title)
     try:
         if args.json:
             print(analysis.to_json(indent=2))
@@ -57,7 +59,39 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
     )
+    render = commands.add_parser("render", help="write the analysis as one self-contained HTML page")
+    render.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    render.add_argument("-o", "--output", default="-", help="the HTML file to write (default: standard output)")
+    render.add_argument("--title", default=None, help="the page title (default: the text's first line)")
+    render.add_argument(
+        "--model",
+        default=None,
+        help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
+    )
     return parser
+
+
+def write_html(analysis: Analysis, output: str, *, title: str | None = None) -> int:
+    """Write ``analysis`` as an HTML page to the file ``output`` (``-``: standard output); return the exit status.
+
+    >>> from claimmine import Analyzer
+    >>> write_html(Analyzer("rules").analyze("It rained."), "/no/such/folder/out.html")  # message on stderr
+    2
+    """
+    page = analysis.to_html(title=title)
+    try:
+        if output == "-":
+            sys.stdout.write(page)
+            sys.stdout.flush()
+        else:
+            Path(output).write_text(page, encoding="utf-8")
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as error:
+        print(f"claimmine: error: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def read_text(name: str) -> str:
