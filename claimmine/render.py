@@ -13,10 +13,11 @@ import base64
 import bisect
 import hashlib
 import html
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from claimmine.errors import InputFormatError
@@ -79,8 +80,9 @@ def render_html(analysis: Analysis, *, title: str | None = None) -> str:
         f"<title>{_escape(title)}</title>\n<style>\n{_resource('render.css')}</style>\n</head>\n<body>\n",
         '<div class="cm-page">\n<header>\n',
         f"<h1>{_escape(title)}</h1>\n",
-        f'<p class="cm-meta">Labels by <b>{_escape(analysis.labeler)}</b> · {len(analysis.segments)} segments · '
-        f"{len(analysis.text):,} characters · made with claimmine {_escape(_version())}</p>\n",
+        f'<p class="cm-meta">Labels by <b>{_escape(analysis.labeler)}</b> · '
+        f"{_count(len(analysis.segments), 'segment')} · {_count(len(analysis.text), 'character')} · "
+        f"made with claimmine {_escape(_version())}</p>\n",
         _figures_html(figures, analysis),
         _legend_html(),
         "</header>\n<main>\n",
@@ -126,7 +128,7 @@ def _version() -> str:
     return __version__
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resource(name: str) -> str:
     return resources.files("claimmine.resources").joinpath(name).read_text(encoding="utf-8")
 
@@ -196,7 +198,7 @@ def _marked_text(text: str, start: int, end: int, marks: list[_Mark]) -> Iterabl
     """
     cuts = sorted({start, end, *(m.start for m in marks), *(m.end for m in marks)})
     pieces: list[tuple[str, tuple[str, ...]]] = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in itertools.pairwise(cuts):
         classes = tuple(sorted({c for m in marks if m.start <= left and right <= m.end for c in m.classes}))
         if pieces and pieces[-1][1] == classes:
             pieces[-1] = (pieces[-1][0] + text[left:right], classes)
@@ -267,10 +269,15 @@ def _figures_html(figures: Figures, analysis: Analysis) -> str:
         f'<div class="cm-bar" aria-hidden="true"><span style="width: {figures.speculative_share * 100:.1f}%">'
         "</span></div></section>\n"
         f'<section class="cm-fig" id="cm-sources"><h2>Official sources quoted</h2>{sources_html}'
-        f'<p class="cm-small">segments per source · {len(figures.official_sources)} sources</p></section>\n'
+        f'<p class="cm-small">segments per source · {_count(len(figures.official_sources), "source")}</p>'
+        "</section>\n"
         f'<section class="cm-fig" id="cm-histogram"><h2>Certainty scores</h2>{_histogram_svg(figures.histogram)}'
         "</section>\n</div>\n"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _shorten(text: str, width: int) -> str:
