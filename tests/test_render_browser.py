@@ -1,8 +1,8 @@
 """The HTML view in a real browser: Debian's Chromium, headless, driven by Playwright.
 
-Skipped when ``/usr/bin/chromium`` or Playwright is missing, unless ``CLAIMMINE_REQUIRE_BROWSER=1`` (as CI sets it),
-which turns the skip into a failure. Screenshots go to ``tmp_path`` and, when ``CLAIMMINE_SCREENSHOT_DIR`` is set,
-there as well.
+Skipped when ``/usr/bin/chromium`` (or the browser named by ``CLAIMMINE_CHROMIUM``) or Playwright is missing, unless
+``CLAIMMINE_REQUIRE_BROWSER=1`` (as CI sets it), which turns the skip into a failure. Screenshots go to ``tmp_path``
+and, when ``CLAIMMINE_SCREENSHOT_DIR`` is set, there as well.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_b13b75026e8a9805.txt"
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CLAIMMINE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
