@@ -1,4 +1,5 @@
-"""The ``claimmine`` command line: ``claimmine analyze FILE|-`` prints a table or JSON; ``render`` writes HTML."""
+"""The ``claimmine`` command line: ``claimmine analyze FILE|-`` prints a table or JSON; ``render`` writes HTML;
+``score`` scores a corpus."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TextIO
 from claimmine.analyzer import Analyzer
 from claimmine.errors import ClaimmineError, InputFormatError
 from claimmine.results import Analysis
+from claimmine.score_command import add_parser as add_score_parser
+from claimmine.score_command import run as run_score
 
 _COLUMNS = ("#", "kind", "certainty", "score", "source", "text")
 
@@ -24,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "score":
+        return run_score(args)
     try:
         text = read_text(args.file)
         analysis = Analyzer(args.model).analyze(text)
@@ -68,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
     )
+    add_score_parser(commands)
     return parser
 
 

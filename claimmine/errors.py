@@ -6,7 +6,9 @@ refines, so callers can catch either::
     ClaimmineError
     ├── ModelNotFoundError (FileNotFoundError)
     ├── ModelFormatError (ValueError)
-    └── InputFormatError (ValueError)
+    ├── InputFormatError (ValueError)
+    ├── OutputExistsError (FileExistsError)
+    └── ResumeError (ValueError)
 """
 
 from __future__ import annotations
@@ -26,3 +28,11 @@ class ModelFormatError(ClaimmineError, ValueError):
 
 class InputFormatError(ClaimmineError, ValueError):
     """An input file or record cannot be read as text to analyse."""
+
+
+class OutputExistsError(ClaimmineError, FileExistsError):
+    """An output file already holds data and neither resuming nor overwriting was asked for."""
+
+
+class ResumeError(ClaimmineError, ValueError):
+    """An output cannot be resumed: it is not claimmine's output, or it does not match the input."""
