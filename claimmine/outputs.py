@@ -29,7 +29,7 @@ from typing import IO, Any, Protocol
 
 from claimmine.errors import ClaimmineError, OutputExistsError, ResumeError
 from claimmine.records import _pyarrow_parquet
-from claimmine.scoring import KIND_COLUMNS, RESULT_COLUMNS, flatten
+from claimmine.scoring import RESULT_COLUMNS, RESULT_TYPES, flatten
 
 COLUMNS = ("id", "line", *RESULT_COLUMNS)
 # Rows per Parquet part file: what a hard crash can cost (they are scored again), and the row group size.
@@ -74,10 +74,10 @@ def open_output(name: str, fmt: str, *, resume: bool = False, overwrite: bool = 
     output (JSONL or CSV, never resumed).
 
     >>> import tempfile; path = Path(tempfile.mkdtemp(), "out.jsonl"); _ = path.write_text('{"line": 1}\\n')
-    >>> open_output(str(path), "jsonl")
+    >>> open_output(str(path), "jsonl")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    claimmine.errors.OutputExistsError: ... already holds data; pass --resume to go on where it stopped, or --overwrite
+    claimmine.errors.OutputExistsError: ... already holds data; pass --resume to go on where it stopped, or --overwrite ...
     """
     if name == "-":
         if fmt == "parquet":
@@ -223,11 +223,8 @@ def parquet_schema() -> Any:
     """
     import pyarrow as pa
 
-    types = {"id": pa.string(), "line": pa.int64(), "ok": pa.bool_(), "error_type": pa.string()}
-    types |= {"error_message": pa.string(), "segments": pa.int64(), "analysis": pa.string()}
-    types |= dict.fromkeys(KIND_COLUMNS, pa.int64())
-    types |= {"speculative_share": pa.float64(), "mean_certainty": pa.float64()}
-    return pa.schema([(column, types[column]) for column in COLUMNS])
+    types = {"id": "string", "line": "int64", **RESULT_TYPES}
+    return pa.schema([(column, pa.type_for_alias(types[column])) for column in COLUMNS])
 
 
 def _open_parquet(path: Path, *, resume: bool, overwrite: bool) -> tuple[OutputWriter, Existing]:

@@ -21,19 +21,22 @@ from claimmine.labels import SegmentKind
 from claimmine.results import Analysis
 
 if TYPE_CHECKING:
+    import datasets
     import pandas
 
 KIND_COLUMNS = tuple(f"{kind.value}_segments" for kind in SegmentKind)
-RESULT_COLUMNS = (
-    "ok",
-    "error_type",
-    "error_message",
-    "segments",
-    *KIND_COLUMNS,
-    "speculative_share",
-    "mean_certainty",
-    "analysis",
-)
+# The flat result columns and their Arrow types; figures are null in error rows.
+RESULT_TYPES = {
+    "ok": "bool",
+    "error_type": "string",
+    "error_message": "string",
+    "segments": "int64",
+    **dict.fromkeys(KIND_COLUMNS, "int64"),
+    "speculative_share": "float64",
+    "mean_certainty": "float64",
+    "analysis": "string",
+}
+RESULT_COLUMNS = tuple(RESULT_TYPES)
 # Figures are rounded so that they print cleanly and compare exactly between runs and engines.
 DECIMALS = 4
 
@@ -170,6 +173,23 @@ class Scorer:
         values = list(texts)
         index = getattr(texts, "index", None)
         return pandas.DataFrame(self({self.text_field: values}), index=index)
+
+    def features(self, base: Mapping[str, Any] | None = None) -> datasets.Features:
+        """Return the ``datasets`` features of ``base`` plus the result columns, for ``Dataset.map(features=...)``.
+
+        Pass them: without them ``datasets`` guesses a column's type from the first batch and fails when
+        a batch holds only error rows (all figures null).
+
+        >>> import datasets
+        >>> corpus = datasets.Dataset.from_dict({"text": [None, "It rained."]})
+        >>> scorer = Scorer("rules")
+        >>> scored = corpus.map(scorer, batched=True, batch_size=1, features=scorer.features(corpus.features))
+        >>> scored.select_columns(["ok", "segments"]).to_dict()
+        {'ok': [False, True], 'segments': [None, 1]}
+        """
+        from datasets import Features, Value
+
+        return Features({**(base or {}), **{name: Value(kind) for name, kind in RESULT_TYPES.items()}})
 
     def _analyze(self, texts: list[str]) -> list[Analysis | dict[str, Any]]:
         try:
