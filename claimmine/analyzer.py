@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from claimmine.attribution import find_attribution
+from claimmine.attributor import Attributor, resolve_attributor
 from claimmine.labeler import Draft, Labeler
+from claimmine.results import Analysis, Attribution, Segment
 from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
-from claimmine.results import Analysis, Segment
 from claimmine.rules import rule_labels
 from claimmine.segmentation import segment_spans
 
@@ -21,15 +22,25 @@ class Analyzer:
     ``model`` chooses what gives kind and certainty: a model folder, ``"rules"``
     for the rule baseline, or any :class:`claimmine.labeler.Labeler`. ``None``
     means the ``CLAIMMINE_MODEL`` environment variable, else the shipped model,
-    else the rules. Model weights load on first use, once per folder.
+    else the rules. ``attribution`` chooses what finds attribution relations,
+    the same way: a tagger folder, ``"rules"``, an
+    :class:`~claimmine.attributor.Attributor`, or ``None`` for
+    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules. Weights load
+    on first use, once per folder.
 
     >>> an = Analyzer().analyze("The ministry said the bridge would reopen.")
     >>> an.segments[0].kind.value
     'official_statement'
     """
 
-    def __init__(self, model: str | os.PathLike[str] | Labeler | None = None) -> None:
+    def __init__(
+        self,
+        model: str | os.PathLike[str] | Labeler | None = None,
+        *,
+        attribution: str | os.PathLike[str] | Attributor | None = None,
+    ) -> None:
         self.labeler = resolve(model)
+        self.attributor = resolve_attributor(attribution)
 
     def analyze(self, text: str) -> Analysis:
         """Analyse one text.
@@ -46,11 +57,11 @@ class Analyzer:
         [1, 0]
         """
         inputs = [_checked(text) for text in texts]
-        documents = [draft_segments(text) for text in inputs]
-        flat = [draft for drafts in documents for draft in drafts]
+        drafted = self.draft_batch(inputs)
+        flat = [draft for drafts, _ in drafted for draft in drafts]
         labels = iter(self.labeler.label(flat))
         results = []
-        for text, drafts in zip(inputs, documents, strict=True):
+        for text, (drafts, relations) in zip(inputs, drafted, strict=True):
             segments = []
             for draft in drafts:
                 label = next(labels)
@@ -66,8 +77,37 @@ class Analyzer:
                         cues=draft.rules.cues,
                     )
                 )
-            results.append(Analysis(text, tuple(segments), self.labeler.name))
+            results.append(Analysis(text, tuple(segments), self.labeler.name, tuple(relations)))
         return results
+
+    def draft_batch(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None
+    ) -> list[tuple[list[Draft], list[Attribution]]]:
+        """Segment texts and find their attribution relations, before labelling.
+
+        Returns, per text, its drafts (each holding the relation that governs it)
+        and all its relations. ``spans`` gives each text's segment offsets instead
+        (as a gold file does).
+
+        >>> drafts, relations = Analyzer("rules", attribution="rules").draft_batch(["He said so."])[0]
+        >>> drafts[0].attribution is relations[0]
+        True
+        """
+        drafted = [
+            draft_segments(text, None if spans is None else spans[index]) for index, text in enumerate(texts)
+        ]
+        linked = self.attributor.link(texts, drafted)
+        return [
+            ([_relinked(draft, governor) for draft, governor in zip(drafts, per_draft, strict=True)], relations)
+            for drafts, (relations, per_draft) in zip(drafted, linked, strict=True)
+        ]
+
+
+def _relinked(draft: Draft, attribution: Attribution | None) -> Draft:
+    """Give a draft the relation that governs it, and the rule labels that follow from that relation."""
+    if attribution is draft.attribution:
+        return draft
+    return Draft(draft.text, draft.start, draft.end, attribution, rule_labels(draft.text, draft.start, attribution))
 
 
 def draft_segments(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Draft]:

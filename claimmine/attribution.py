@@ -15,7 +15,7 @@ from claimmine.mentions import MentionTracker, source_type_of
 from claimmine.quotes import inside, quote_regions, quoted_share
 from claimmine.results import Attribution, Span
 
-_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _SOURCELESS = frozenset({"it was announced", "it was reported"})
 _NO_SOURCE_HERE = frozenset({"in a statement", "in a press release"})
 _PARTICIPLES = frozenset({"saying", "adding", "warning", "telling", "confirming", "denying", "announcing"})
@@ -54,7 +54,7 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     regions = quote_regions(body)
     found = _find(body, regions)
     if found is None:
-        _note_subject(body, mentions)
+        note_subject(body, mentions)
         return None
     cue, source = found
     direct = _is_direct(body, regions)
@@ -66,7 +66,7 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     earlier = mentions.resolve(source_text)
     if earlier is not None:
         return Attribution(source_span, cue_span, earlier.source_type, direct, earlier.text)
-    if source_text.lower() in _PRONOUNS:
+    if source_text.lower() in PRONOUNS:
         return Attribution(source_span, cue_span, source_type_of(source_text), direct)
     mention = mentions.note(source_text)
     return Attribution(source_span, cue_span, mention.source_type, direct)
@@ -85,6 +85,8 @@ def _find(text: str, regions: list[tuple[int, int]]) -> tuple[Match, tuple[int, 
         source = _source_for(text, cue, phrase, regions)
         if source is not None:
             return cue, source
+        if phrase == "according to":
+            return cue, None  # "according to reports": a relation without a named source
     return None
 
 
@@ -191,7 +193,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _is_source(phrase: str, *, allow_apposition: bool = True) -> bool:
     """Tell whether ``phrase`` reads like a noun phrase naming a speaker."""
     phrase = phrase.strip()
-    if phrase.lower() in _PRONOUNS:
+    if phrase.lower() in PRONOUNS:
         return True
     words = _WORD.findall(phrase)
     if not words or words[0].lower() in _NOT_FIRST:
@@ -231,7 +233,7 @@ def _is_direct(text: str, regions: list[tuple[int, int]]) -> bool:
     return bool(long_quotes) and quoted_share(long_quotes, len(text)) >= 0.3
 
 
-def _note_subject(text: str, mentions: MentionTracker) -> None:
+def note_subject(text: str, mentions: MentionTracker) -> None:
     """Remember a sentence's named subject ("Special Envoy Umerou met ...") for later pronouns."""
     span = _leading_source(text)
     if span is None:

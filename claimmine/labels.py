@@ -50,6 +50,14 @@ class SourceType(StrEnum):
     OTHER = "other"
 
 
+class QuoteStyle(StrEnum):
+    """How an attribution reports its content: verbatim, partly quoted, or paraphrased."""
+
+    DIRECT = "direct"
+    PARTIAL = "partial"
+    INDIRECT = "indirect"
+
+
 class CueType(StrEnum):
     """The role of a cue span."""
 

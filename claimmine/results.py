@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from claimmine.labels import Certainty, CueType, SegmentKind, SourceType
+from claimmine.labels import Certainty, CueType, QuoteStyle, SegmentKind, SourceType
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +57,16 @@ class Cue:
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """Who a segment's content comes from, and how it is reported.
+    """An attribution relation: who says what (``content``), and how it is reported.
 
     ``source`` is ``None`` for relations without a named source ("it was
-    announced"). ``resolved`` is the earlier, fuller mention a pronoun or short
-    source refers to (``he`` -> ``Special Envoy Umerou``).
+    announced", "according to reports"). ``content`` holds the reported
+    content's spans in text order; a content interrupted by its cue (``"We
+    agree," he said, "on most points."``) has several. ``direct`` is true when
+    the content is a verbatim quote (ANNOTATION.md); ``quote`` refines it into
+    ``direct``, ``partial`` (a paraphrase with quoted words) or ``indirect``.
+    ``resolved`` is the earlier, fuller mention that a pronoun or short source
+    refers to (``he`` -> ``Special Envoy Umerou``).
     """
 
     source: Span | None
@@ -69,6 +74,8 @@ class Attribution:
     source_type: SourceType | None
     direct: bool
     resolved: str | None = None
+    content: tuple[Span, ...] = ()
+    quote: QuoteStyle = QuoteStyle.INDIRECT
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict.
@@ -81,7 +88,9 @@ class Attribution:
             "cue": self.cue.to_dict() if self.cue else None,
             "source_type": self.source_type.value if self.source_type else None,
             "direct": self.direct,
+            "quote": self.quote.value,
             "resolved": self.resolved,
+            "content": [span.to_dict() for span in self.content],
         }
 
 
@@ -122,33 +131,37 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """The result of :func:`claimmine.analyze`: the input text and its segments in text order.
+    """The result of :func:`claimmine.analyze`: the input text, its segments and attributions in text order.
 
     ``labeler`` names what produced the labels (``"rules"`` or a model's name
-    and version).
+    and version). ``attributions`` holds every attribution relation found, in
+    the order of their cues; a segment's ``attribution`` is one of them, the
+    relation that governs it.
     """
 
     text: str
     segments: tuple[Segment, ...]
     labeler: str
+    attributions: tuple[Attribution, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict.
 
         >>> Analysis("", (), "rules").to_dict()
-        {'text': '', 'labeler': 'rules', 'segments': []}
+        {'text': '', 'labeler': 'rules', 'segments': [], 'attributions': []}
         """
         return {
             "text": self.text,
             "labeler": self.labeler,
             "segments": [segment.to_dict() for segment in self.segments],
+            "attributions": [attribution.to_dict() for attribution in self.attributions],
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
         """Return the analysis as a JSON string (non-ASCII characters kept as they are).
 
         >>> Analysis("", (), "rules").to_json()
-        '{"text": "", "labeler": "rules", "segments": []}'
+        '{"text": "", "labeler": "rules", "segments": [], "attributions": []}'
         """
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 

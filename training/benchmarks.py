@@ -19,7 +19,7 @@ import torch
 from scipy.stats import pearsonr
 from sklearn.metrics import f1_score
 
-from claimmine.analyzer import draft_segments
+from claimmine.analyzer import Analyzer, draft_segments
 from claimmine.labeler import Labeler, Labels, RuleLabeler
 from claimmine.labels import Certainty
 from claimmine.model import ModelLabeler
@@ -73,7 +73,7 @@ def news_scores(labeler: Labeler, gold: Path, title: str = "news dev") -> dict[s
     """Return kind and certainty macro-F1 on the gold segments of a gold file (and ECE for a model)."""
     documents = load_gold(gold)
     segments = [s for d in documents for s in d.segments]
-    labels = label_gold_segments(documents, labeler)
+    labels = label_gold_segments(documents, Analyzer(labeler, attribution="rules"))
     scores = {}
     for label, truth, predicted in (
         ("kind", [s.kind.value for s in segments], [x.kind.value for x in labels]),

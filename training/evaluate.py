@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sklearn.metrics import confusion_matrix, f1_score
 
-from claimmine.analyzer import Analyzer, draft_segments
+from claimmine.analyzer import Analyzer
 from claimmine.labeler import Labeler, Labels
 from claimmine.labels import Certainty, SegmentKind
 from claimmine.results import Analysis, Segment, Span
@@ -43,14 +43,11 @@ class Sources:
     attributed: int
 
 
-def label_gold_segments(documents: Sequence[GoldDocument], labeler: Labeler) -> list[Labels]:
+def label_gold_segments(documents: Sequence[GoldDocument], analyzer: Analyzer) -> list[Labels]:
     """Label every gold segment, with the gold boundaries, in document order."""
-    drafts = [
-        draft
-        for document in documents
-        for draft in draft_segments(document.text, [(s.start, s.end) for s in document.segments])
-    ]
-    return labeler.label(drafts)
+    spans = [[(s.start, s.end) for s in document.segments] for document in documents]
+    drafted = analyzer.draft_batch([document.text for document in documents], spans)
+    return analyzer.labeler.label([draft for drafts, _ in drafted for draft in drafts])
 
 
 def boundaries(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> Boundaries:
@@ -129,14 +126,14 @@ def _matrix(labels: list[str], rows: list[list[int]]) -> str:
 def report(documents: Sequence[GoldDocument], analyzer: Analyzer) -> str:
     """Return the full evaluation report of ``analyzer`` on ``documents``."""
     golds = [s for d in documents for s in d.segments]
-    on_gold = label_gold_segments(documents, analyzer.labeler)
+    on_gold = label_gold_segments(documents, analyzer)
     analyses = analyzer.analyze_batch([d.text for d in documents])
     predicted = aligned(documents, analyses)
     bounds = boundaries(documents, analyses)
     found = sources(documents, analyses)
     return "\n\n".join(
         [
-            f"# {analyzer.labeler.name}: {len(documents)} documents, {len(golds)} gold segments",
+            f"# {analyzer.labeler.name}, attribution {analyzer.attributor.name}: {len(documents)} documents, {len(golds)} gold segments",
             label_report(
                 "on gold segments",
                 golds,
@@ -163,8 +160,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__)
     parser.add_argument("gold", nargs="+", type=Path, help="gold JSONL files or folders")
     parser.add_argument("--model", default="rules", help="a model folder, or 'rules' (default)")
+    parser.add_argument("--attribution", default="rules", help="a tagger folder, or 'rules' (default)")
     args = parser.parse_args(argv)
-    print(report(load_gold(args.gold), Analyzer(args.model)))
+    print(report(load_gold(args.gold), Analyzer(args.model, attribution=args.attribution)))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,130 @@
+"""Which attribution finder an :class:`~claimmine.Analyzer` uses, and how relations reach the segments.
+
+Resolution reads like :mod:`claimmine.models`: an explicit tagger folder,
+else the ``CLAIMMINE_TAGGER`` environment variable, else the tagger shipped
+with the package, else (only when nothing was asked for) the rules. The tagger
+loads lazily, once per folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from claimmine.errors import ModelNotFoundError
+from claimmine.labeler import Draft
+from claimmine.linking import governing, rule_relations, tagged_relations
+from claimmine.results import Attribution
+
+if TYPE_CHECKING:
+    from claimmine.tagger import AttributionTagger
+
+DEFAULT_TAGGER = "claimmine-attribution-v1"
+TAGGER_VARIABLE = "CLAIMMINE_TAGGER"
+RULES = "rules"
+
+Linked = tuple[list[Attribution], list[Attribution | None]]
+
+
+class Attributor(Protocol):
+    """Finds a document's attribution relations and the relation governing each of its drafts."""
+
+    @property
+    def name(self) -> str:
+        """A short name, e.g. ``rules`` or ``claimmine-attribution-v1``."""
+        ...
+
+    def link(self, texts: Sequence[str], drafts: Sequence[Sequence[Draft]]) -> list[Linked]:
+        """Return, per text, its relations in cue order and, per draft, the relation governing it (or ``None``)."""
+        ...
+
+
+class RuleAttributor:
+    """The rules' attributions, one per segment at most, with the rest of the segment as content.
+
+    >>> from claimmine.analyzer import draft_segments
+    >>> text = "The ministry said talks would resume."
+    >>> relations, per_draft = RuleAttributor().link([text], [draft_segments(text)])[0]
+    >>> per_draft[0] is relations[0], relations[0].content[0].text
+    (True, 'talks would resume')
+    """
+
+    name = RULES
+
+    def link(self, texts: Sequence[str], drafts: Sequence[Sequence[Draft]]) -> list[Linked]:
+        """Link every text's drafts to the relations the rules found in them."""
+        results: list[Linked] = []
+        for text, document in zip(texts, drafts, strict=True):
+            relations = rule_relations(text, [(d.start, d.end, d.attribution) for d in document])
+            found = iter(relations)
+            results.append((relations, [next(found) if d.attribution is not None else None for d in document]))
+        return results
+
+
+class TaggerAttributor:
+    """The learned tagger's relations (loaded on first use); each draft gets the relation that governs it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @property
+    def name(self) -> str:
+        """The tagger's name and version."""
+        return _load(self.folder).name
+
+    def link(self, texts: Sequence[str], drafts: Sequence[Sequence[Draft]]) -> list[Linked]:
+        """Tag every text, then link each draft to its governing relation."""
+        grouped = _load(self.folder).relations_batch(list(texts))
+        results: list[Linked] = []
+        for text, document, found in zip(texts, drafts, grouped, strict=True):
+            relations = tagged_relations(text, found, [(d.start, d.end) for d in document])
+            results.append((relations, [governing(relations, d.start, d.end, text) for d in document]))
+        return results
+
+
+def shipped_tagger() -> Path | None:
+    """Return the folder of the tagger shipped with the package, or ``None`` if it is absent.
+
+    >>> shipped_tagger() is None or shipped_tagger().name == DEFAULT_TAGGER
+    True
+    """
+    spec = importlib.util.find_spec("claimmine._models")  # an installed wheel
+    places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    places.append(Path(__file__).resolve().parents[1] / "models")  # a source checkout or editable install
+    for place in places:
+        folder = place / DEFAULT_TAGGER
+        if (folder / "model.safetensors").is_file():
+            return folder
+    return None
+
+
+def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) -> Attributor:
+    """Return the attributor that ``attribution`` asks for.
+
+    >>> resolve_attributor("rules").name
+    'rules'
+    """
+    if attribution is not None and not isinstance(attribution, (str, os.PathLike)):
+        return attribution
+    if attribution is None:
+        attribution = os.environ.get(TAGGER_VARIABLE) or shipped_tagger() or RULES
+    if str(attribution) == RULES:
+        return RuleAttributor()
+    folder = Path(attribution).expanduser().resolve()
+    if not folder.is_dir():
+        raise ModelNotFoundError(
+            f"no tagger folder at {folder}; pass a folder made by `python -m training.train_tagger`, "
+            f"set {TAGGER_VARIABLE}, or use attribution='rules'"
+        )
+    return TaggerAttributor(folder)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> AttributionTagger:
+    from claimmine.tagger import AttributionTagger
+
+    return AttributionTagger(folder)

