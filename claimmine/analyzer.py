@@ -22,7 +22,11 @@ class Analyzer:
     ``model`` chooses what gives kind and certainty: a model folder, ``"rules"``
     for the rule baseline, or any :class:`claimmine.labeler.Labeler`. ``None``
     means the ``CLAIMMINE_MODEL`` environment variable, else the shipped model,
-    else the rules. ``attribution`` chooses what finds attribution relations,
+    else the rules; a shipped model's name (``"claimmine-minilm-v1-int8"``, the
+    int8 ONNX export, needs ``pip install 'claimmine[fast]'``) works too, and the
+    folder's manifest says which backend runs it. ``threads`` (else the
+    ``CLAIMMINE_THREADS`` environment variable) sets the model's intra-op
+    threads. ``attribution`` chooses what finds attribution relations,
     the same way: a tagger folder, ``"rules"``, an
     :class:`~claimmine.attributor.Attributor`, or ``None`` for
     ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules. Weights load
@@ -38,8 +42,9 @@ class Analyzer:
         model: str | os.PathLike[str] | Labeler | None = None,
         *,
         attribution: str | os.PathLike[str] | Attributor | None = None,
+        threads: int | None = None,
     ) -> None:
-        self.labeler = resolve(model)
+        self.labeler = resolve(model, threads=threads)
         self.attributor = resolve_attributor(attribution)
 
     def analyze(self, text: str) -> Analysis:

@@ -6,6 +6,7 @@ refines, so callers can catch either::
     ClaimmineError
     ├── ModelNotFoundError (FileNotFoundError)
     ├── ModelFormatError (ValueError)
+    ├── MissingDependencyError (ImportError)
     ├── InputFormatError (ValueError)
     ├── OutputExistsError (FileExistsError)
     └── ResumeError (ValueError)
@@ -24,6 +25,10 @@ class ModelNotFoundError(ClaimmineError, FileNotFoundError):
 
 class ModelFormatError(ClaimmineError, ValueError):
     """A model folder exists but its files or manifest do not fit this version."""
+
+
+class MissingDependencyError(ClaimmineError, ImportError):
+    """An optional package that a feature needs is not installed; the message names the extra to install."""
 
 
 class InputFormatError(ClaimmineError, ValueError):

@@ -1,8 +1,11 @@
 """Which labeler an :class:`~claimmine.Analyzer` uses: model resolution and lazy, cached loading.
 
-Resolution reads like a sentence: an explicit path, else the
-``CLAIMMINE_MODEL`` environment variable, else the model shipped with the
-package, else (only when nothing was asked for) the rule baseline.
+Resolution reads like a sentence: an explicit path (or the name of a model
+shipped with the package), else the ``CLAIMMINE_MODEL`` environment variable,
+else the model shipped with the package, else (only when nothing was asked
+for) the rule baseline. A model folder's ``manifest.json`` says which backend
+runs it: torch for ``claimmine-minilm-v1``, onnxruntime for the int8 export
+``claimmine-minilm-v1-int8`` (``pip install 'claimmine[fast]'``).
 """
 
 from __future__ import annotations
@@ -12,39 +15,39 @@ import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from claimmine.errors import ModelNotFoundError
+from claimmine.errors import MissingDependencyError, ModelNotFoundError
+from claimmine.inference import BatchedLabeler, Manifest, thread_count
 from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
 
-if TYPE_CHECKING:
-    from claimmine.model import ModelLabeler
-
 DEFAULT_MODEL = "claimmine-minilm-v1"
+FAST_MODEL = "claimmine-minilm-v1-int8"
 ENVIRONMENT_VARIABLE = "CLAIMMINE_MODEL"
 RULES = "rules"
 
 
-def shipped_model() -> Path | None:
-    """Return the folder of the model shipped with the package, or ``None`` if it is absent.
+def shipped_model(name: str = DEFAULT_MODEL) -> Path | None:
+    """Return the folder of the model ``name`` shipped with the package, or ``None`` if it is absent.
 
-    An installed wheel carries it as ``claimmine/_models``; a source checkout has it in ``models/``.
+    An installed wheel carries shipped models as ``claimmine/_models``; a source checkout has them in ``models/``.
 
     >>> shipped_model() is None or shipped_model().name == DEFAULT_MODEL
+    True
+    >>> shipped_model("no-such-model") is None
     True
     """
     spec = importlib.util.find_spec("claimmine._models")  # an installed wheel
     places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
     places.append(Path(__file__).resolve().parents[1] / "models")  # a source checkout or editable install
     for place in places:
-        folder = place / DEFAULT_MODEL
-        if (folder / "model.safetensors").is_file():
+        folder = place / name
+        if (folder / "manifest.json").is_file():
             return folder
     return None
 
 
-def resolve(model: str | os.PathLike[str] | Labeler | None) -> Labeler:
-    """Return the labeler that ``model`` asks for.
+def resolve(model: str | os.PathLike[str] | Labeler | None, *, threads: int | None = None) -> Labeler:
+    """Return the labeler that ``model`` asks for; ``threads`` goes to a model backend's thread setting.
 
     >>> resolve("rules").name
     'rules'
@@ -56,32 +59,44 @@ def resolve(model: str | os.PathLike[str] | Labeler | None) -> Labeler:
     if str(model) == RULES:
         return RuleLabeler()
     folder = Path(model).expanduser().resolve()
+    if not folder.is_dir() and isinstance(model, str) and os.sep not in model:
+        folder = shipped_model(model) or folder
     if not folder.is_dir():
         raise ModelNotFoundError(
-            f"no model folder at {folder}; pass a folder made by `python -m training.train`, "
-            f"set {ENVIRONMENT_VARIABLE}, or use model='rules'"
+            f"no model folder at {folder}; pass a folder made by `python -m training.train` (or a shipped model's "
+            f"name: {DEFAULT_MODEL}, {FAST_MODEL}), set {ENVIRONMENT_VARIABLE}, or use model='rules'"
         )
-    return LazyModelLabeler(folder)
+    manifest = Manifest.read(folder)
+    if manifest.backend == "onnx" and importlib.util.find_spec("onnxruntime") is None:
+        raise MissingDependencyError(
+            f"{folder.name} runs on onnxruntime, which is not installed: pip install 'claimmine[fast]'"
+        )
+    return LazyModelLabeler(folder, threads=thread_count(threads))
 
 
 class LazyModelLabeler:
-    """A model labeler that loads its weights on first use, once per folder in a process."""
+    """A model labeler that loads its weights on first use, once per folder (and thread setting) in a process."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, threads: int | None = None) -> None:
         self.folder = folder
+        self.threads = threads
 
     @property
     def name(self) -> str:
         """The loaded model's name and version."""
-        return _load(self.folder).name
+        return _load(self.folder, self.threads).name
 
     def label(self, drafts: Sequence[Draft]) -> list[Labels]:
         """Label drafts with the model (loading it first if needed)."""
-        return _load(self.folder).label(drafts)
+        return _load(self.folder, self.threads).label(drafts)
 
 
 @lru_cache(maxsize=8)
-def _load(folder: Path) -> ModelLabeler:
+def _load(folder: Path, threads: int | None) -> BatchedLabeler:
+    if Manifest.read(folder).backend == "onnx":
+        from claimmine.onnx_model import OnnxLabeler
+
+        return OnnxLabeler(folder, threads=threads)
     from claimmine.model import ModelLabeler
 
-    return ModelLabeler(folder)
+    return ModelLabeler(folder, threads=threads)

@@ -1,0 +1,269 @@
+"""What every model backend shares: the folder manifest, tokenisation, batching and turning outputs into labels.
+
+A backend (:class:`claimmine.model.ModelLabeler` for torch,
+:class:`claimmine.onnx_model.OnnxLabeler` for onnxruntime) only runs one
+padded batch of token ids; everything around that lives here, so both give
+the same labels for the same network outputs. This module imports neither
+torch nor onnxruntime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from claimmine.errors import ClaimmineError, ModelFormatError, ModelNotFoundError
+from claimmine.labeler import Draft, Labels
+from claimmine.labels import CERTAIN_MIN, PROBABLE_MIN, Certainty, SegmentKind
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+MANIFEST_FORMAT = 1
+BACKENDS = ("torch", "onnx")
+THREADS_VARIABLE = "CLAIMMINE_THREADS"
+# Commitment each certainty class stands for when the score is an expectation over classes.
+ANCHORS = {Certainty.CERTAIN: 1.0, Certainty.PROBABLE: 0.62, Certainty.POSSIBLE: 0.2}
+# Scores are rounded to 4 decimals so that float noise from padding never changes a result between batch sizes.
+SCORE_DECIMALS = 4
+BANDS = {
+    Certainty.CERTAIN: (CERTAIN_MIN, 1.0),
+    Certainty.PROBABLE: (PROBABLE_MIN, CERTAIN_MIN - 10**-SCORE_DECIMALS),
+    Certainty.POSSIBLE: (0.0, PROBABLE_MIN - 10**-SCORE_DECIMALS),
+}
+
+Array = npt.NDArray[Any]
+Outputs = dict[str, Array]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a model folder says about itself; checked against the code's enums on load.
+
+    ``backend`` is ``"torch"`` (``model.safetensors``) unless the manifest names
+    another (``"onnx"``: the file in ``raw["onnx"]["file"]``).
+    """
+
+    name: str
+    version: str
+    certainty_labels: tuple[str, ...]
+    kind_labels: tuple[str, ...] | None
+    temperature: float
+    score_source: str
+    max_length: int
+    attribution_hint: bool
+    raw: dict[str, Any]
+    backend: str = "torch"
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        """Read and check ``folder/manifest.json``."""
+        path = folder / "manifest.json"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelFormatError(f"{folder} has no manifest.json; is it a claimmine model folder?") from None
+        except json.JSONDecodeError as error:
+            raise ModelFormatError(f"{path} is not valid JSON: {error}") from None
+        if raw.get("format") != MANIFEST_FORMAT:
+            raise ModelFormatError(f"{path} has format {raw.get('format')!r}; this claimmine reads {MANIFEST_FORMAT}")
+        labels = raw.get("labels", {})
+        certainty = tuple(labels.get("certainty", ()))
+        kind = tuple(labels["kind"]) if labels.get("kind") else None
+        if certainty != tuple(c.value for c in Certainty):
+            raise ModelFormatError(f"{path}: certainty labels {certainty} do not match {[c.value for c in Certainty]}")
+        if kind is not None and kind != tuple(k.value for k in SegmentKind):
+            raise ModelFormatError(f"{path}: kind labels {kind} do not match {[k.value for k in SegmentKind]}")
+        if raw.get("score_source") not in ("expected", "regression", "blend"):
+            raise ModelFormatError(f"{path}: unknown score_source {raw.get('score_source')!r}")
+        backend = str(raw.get("backend", "torch"))
+        if backend not in BACKENDS:
+            raise ModelFormatError(f"{path}: unknown backend {backend!r}; this claimmine runs {list(BACKENDS)}")
+        return cls(
+            name=str(raw["name"]),
+            version=str(raw["version"]),
+            certainty_labels=certainty,
+            kind_labels=kind,
+            temperature=float(raw.get("temperature", 1.0)),
+            score_source=str(raw["score_source"]),
+            max_length=int(raw.get("max_length", 128)),
+            attribution_hint=bool(raw.get("attribution_hint", False)),
+            raw=raw,
+            backend=backend,
+        )
+
+
+def certainty_score(probabilities: Sequence[float], regression: float, source: str) -> tuple[Certainty, float]:
+    """Turn calibrated class probabilities (and the score head) into a label and a score in its band.
+
+    The label is the most probable class; the score is an expectation of
+    commitment, kept inside the label's band so that label and score agree.
+
+    >>> label, score = certainty_score([0.1, 0.7, 0.2], 0.6, "expected")
+    >>> label.value, round(score, 3)
+    ('probable', 0.574)
+    >>> certainty_score([0.49, 0.51, 0.0], 0.0, "expected")[1]
+    0.7999
+    """
+    classes = list(Certainty)
+    label = classes[max(range(len(classes)), key=lambda i: probabilities[i])]
+    expected = sum(p * ANCHORS[c] for p, c in zip(probabilities, classes, strict=True))
+    raw = {"expected": expected, "regression": regression, "blend": (expected + regression) / 2}[source]
+    low, high = BANDS[label]
+    return label, round(min(max(raw, low), high), SCORE_DECIMALS)
+
+
+def attribution_hint(draft: Draft) -> str:
+    """Describe the rules' view of a draft in words, as a second input to the model.
+
+    The hint names the attribution (who, their type, the cue) and the hedge and
+    speculation-frame cues that the lexicon found, with the certainty each signals.
+
+    >>> from claimmine.analyzer import draft_segments
+    >>> attribution_hint(draft_segments("The ministry said it would rain.")[0])
+    'official source: The ministry; cue: said'
+    >>> attribution_hint(draft_segments("There are fears that it may rain.")[0])
+    'no source; hedges: There are fears (possible), may (possible)'
+    """
+    attribution = draft.attribution
+    if attribution is None:
+        hint = "no source"
+    else:
+        named = attribution.resolved or (attribution.source.text if attribution.source else "none")
+        who = " ".join(named.split()[:12])
+        kind = attribution.source_type.value if attribution.source_type else "unnamed"
+        cue = attribution.cue.text if attribution.cue else ""
+        hint = f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")
+    hedges = [f"{c.text} ({c.certainty.value})" for c in draft.rules.cues if c.certainty is not None][:6]
+    return hint + ("; hedges: " + ", ".join(hedges) if hedges else "")
+
+
+def thread_count(threads: int | None = None) -> int | None:
+    """Return the thread count asked for: ``threads``, else ``CLAIMMINE_THREADS``, else ``None`` (the default).
+
+    >>> thread_count(3)
+    3
+    >>> thread_count(0)
+    Traceback (most recent call last):
+    ...
+    claimmine.errors.ClaimmineError: threads must be a positive integer, got 0
+    """
+    if threads is None:
+        value = os.environ.get(THREADS_VARIABLE, "").strip()
+        if not value:
+            return None
+        try:
+            threads = int(value)
+        except ValueError:
+            raise ClaimmineError(f"{THREADS_VARIABLE} must be a positive integer, got {value!r}") from None
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ClaimmineError(f"threads must be a positive integer, got {threads!r}")
+    return threads
+
+
+def load_tokenizer(folder: Path, max_length: int) -> Tokenizer:
+    """Load the folder's ``tokenizer.json`` (the Rust tokenizer), truncating pairs to ``max_length`` tokens.
+
+    Truncation is longest-first, as the tokenizer the model was trained with does.
+    """
+    from tokenizers import Tokenizer
+
+    path = folder / "tokenizer.json"
+    if not path.is_file():
+        raise ModelNotFoundError(f"{folder} has no tokenizer.json")
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_length, strategy="longest_first")
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class BatchedLabeler(ABC):
+    """Labels drafts with a model in length-sorted batches; a backend supplies :meth:`run_batch`.
+
+    Texts are tokenised in one call, sorted by token count and cut into
+    batches of ``batch_size`` padded to their longest member, so little work
+    goes to padding. Labels and scores do not depend on the batch size for a
+    float32 backend: scores are rounded to 4 decimals.
+    """
+
+    def __init__(self, folder: Path, manifest: Manifest, *, batch_size: int = 64) -> None:
+        if batch_size < 1:
+            raise ClaimmineError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.folder = folder
+        self.manifest = manifest
+        self.batch_size = batch_size
+        self.tokenizer = load_tokenizer(folder, manifest.max_length)
+        pad_id = self.tokenizer.token_to_id("[PAD]")
+        self.pad_id = 0 if pad_id is None else pad_id
+
+    @property
+    def name(self) -> str:
+        """The model's name, version and variant, e.g. ``claimmine-minilm-v1`` or ``claimmine-minilm-v1-int8``."""
+        variant = self.manifest.raw.get("variant")
+        return f"{self.manifest.name}-v{self.manifest.version}" + (f"-{variant}" if variant else "")
+
+    @abstractmethod
+    def run_batch(self, input_ids: Array, attention_mask: Array) -> Outputs:
+        """Return the raw outputs (``certainty`` logits, ``score``, ``kind`` logits) of one padded int64 batch."""
+
+    def outputs(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> Outputs:
+        """Return the raw outputs (uncalibrated logits, score, kind logits) for ``texts``, in input order.
+
+        ``hints`` (one per text) are the attribution hints of :func:`attribution_hint`, for models trained
+        with them.
+        """
+        if hints is not None and len(hints) != len(texts):
+            raise ValueError(f"got {len(hints)} hints for {len(texts)} texts")
+        inputs: list[Any] = list(zip(texts, hints, strict=True)) if hints is not None else list(texts)
+        encodings = self.tokenizer.encode_batch(inputs) if inputs else []
+        ids = [encoding.ids for encoding in encodings]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        parts: dict[str, list[Array]] = {}
+        for begin in range(0, len(order), self.batch_size):
+            chunk = order[begin : begin + self.batch_size]
+            width = len(ids[chunk[-1]])
+            input_ids = np.full((len(chunk), width), self.pad_id, dtype=np.int64)
+            attention_mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                input_ids[row, : len(ids[i])] = ids[i]
+                attention_mask[row, : len(ids[i])] = 1
+            for key, value in self.run_batch(input_ids, attention_mask).items():
+                parts.setdefault(key, []).append(value)
+        inverse = np.empty(len(order), dtype=np.int64)
+        inverse[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+        return {key: np.concatenate(values)[inverse] for key, values in parts.items()}
+
+    def draft_outputs(self, drafts: Sequence[Draft]) -> Outputs:
+        """Return the raw outputs for drafted segments, with attribution hints where the model uses them."""
+        hints = [attribution_hint(d) for d in drafts] if self.manifest.attribution_hint else None
+        return self.outputs([d.text for d in drafts], hints)
+
+    def label(self, drafts: Sequence[Draft]) -> list[Labels]:
+        """Label every draft, in input order."""
+        if not drafts:
+            return []
+        return labels_from_outputs(self.draft_outputs(drafts), drafts, self.manifest)
+
+
+def labels_from_outputs(outputs: Outputs, drafts: Sequence[Draft], manifest: Manifest) -> list[Labels]:
+    """Turn raw outputs into labels: calibrated probabilities, banded score, kind (from the rules without a head)."""
+    logits = outputs["certainty"].astype(np.float64) / manifest.temperature
+    exponentials = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    probabilities = (exponentials / exponentials.sum(axis=-1, keepdims=True)).tolist()
+    regression = outputs["score"].astype(np.float64).tolist()
+    kinds = outputs["kind"].argmax(-1).tolist() if "kind" in outputs else None
+    kind_labels = list(SegmentKind)
+    labels = []
+    for i, draft in enumerate(drafts):
+        certainty, score = certainty_score(probabilities[i], regression[i], manifest.score_source)
+        kind = kind_labels[kinds[i]] if kinds is not None else draft.rules.kind
+        labels.append(Labels(kind, certainty, score))
+    return labels

@@ -1,0 +1,250 @@
+"""Export a claimmine model folder to ONNX and quantise it to int8 for the fast runtime.
+
+``python -m training.export_onnx models/claimmine-minilm-v1 -o models/claimmine-minilm-v1-int8``
+writes ``model.int8.onnx``, the tokenizer files, a ``manifest.json`` (the
+source's labels, temperature and heads, ``"backend": "onnx"``, and the
+source's name, version and SHA-256 hashes of its weights and manifest, so a
+stale export is detected) and a short ``MODEL_CARD.md``.
+
+The network is exported with ``torch.onnx.export(dynamo=True)`` (torch.export
+plus onnxscript; the TorchScript exporter still exists in torch 2.13 behind
+``dynamo=False`` but is deprecated) with dynamic batch and sequence axes and
+eager attention, so onnxruntime can fuse it. Then
+``onnxruntime.quantization.quantize_dynamic`` quantises the weight matrix
+multiplications to int8, per output channel; activations are quantised per
+batch at run time. ``--keep-fp32 PATTERN`` leaves the matrix multiplications
+of matching modules (e.g. ``layer.0.``) in float32.
+
+``--check EXPORT`` only tells whether an existing export still matches the
+source folder (exit status 1 when stale).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from claimmine.inference import Manifest
+from claimmine.model import ClaimModel, ModelLabeler, load_model
+from claimmine.onnx_model import OnnxLabeler
+
+ONNX_FILE = "model.int8.onnx"
+OPSET = 18
+COPIED = ("tokenizer.json", "tokenizer_config.json")
+CHECK_TEXTS = (
+    ("The ministry said talks would resume on Monday.", "official source: The ministry; cue: said"),
+    ("Analysts expect prices may rise further next year.", "no source; hedges: expect (probable), may (possible)"),
+    ("It rained.", "no source"),
+)
+
+
+class _Outputs(torch.nn.Module):
+    """The model with its outputs as a tuple in a fixed order, as ONNX needs."""
+
+    def __init__(self, model: ClaimModel) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        outputs = self.model(input_ids, attention_mask)
+        return tuple(outputs[name] for name in ("certainty", "score", "kind") if name in outputs)
+
+
+def sha256(path: Path) -> str:
+    """Return the hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_facts(source: Path) -> dict[str, str]:
+    """Return what identifies the source model: its name, version and the hashes of its weights and manifest."""
+    manifest = Manifest.read(source)
+    return {
+        "folder": source.name,
+        "name": manifest.name,
+        "version": manifest.version,
+        "weights_sha256": sha256(source / "model.safetensors"),
+        "manifest_sha256": sha256(source / "manifest.json"),
+    }
+
+
+def stale_reasons(export: Path, source: Path) -> list[str]:
+    """Return why ``export`` no longer matches ``source`` (empty when it is current)."""
+    recorded = Manifest.read(export).raw.get("source", {})
+    current = source_facts(source)
+    return [
+        f"{key}: export has {recorded.get(key)!r}, source has {value!r}"
+        for key, value in current.items()
+        if key != "folder" and recorded.get(key) != value
+    ]
+
+
+def export_fp32(model: ClaimModel, path: Path) -> None:
+    """Write ``model`` as a float32 ONNX graph with dynamic batch and sequence axes, nodes named by module."""
+    import onnx
+
+    model.encoder.set_attn_implementation("eager")  # plain matmul-softmax attention, which onnxruntime fuses
+    wrapped = _Outputs(model).eval()
+    names = ["certainty", "score", "kind"][: 3 if model.kind is not None else 2]
+    # Example shapes other than 1 keep torch.export from specialising the axes.
+    input_ids = torch.full((3, 17), 1000, dtype=torch.long)
+    attention_mask = torch.ones_like(input_ids)
+    batch, sequence = torch.export.Dim("batch"), torch.export.Dim("sequence", max=512)
+    with warnings.catch_warnings():
+        # The exporter's own deprecation and naming notes; they say nothing about this graph.
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            wrapped,
+            (input_ids, attention_mask),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=names,
+            dynamic_shapes={"input_ids": {0: batch, 1: sequence}, "attention_mask": {0: batch, 1: sequence}},
+            opset_version=OPSET,
+            dynamo=True,
+            external_data=False,
+            verbose=False,
+        )
+    graph = onnx.load(str(path))
+    _name_nodes_by_module(graph)
+    onnx.save(graph, str(path))
+
+
+def _name_nodes_by_module(graph: Any) -> None:
+    """Rename each node after the module that produced it (``...layer.0.attention.self.query/MatMul_3``)."""
+    for index, node in enumerate(graph.graph.node):
+        scopes = next((p.value for p in node.metadata_props if p.key == "pkg.torch.onnx.name_scopes"), None)
+        if scopes:
+            scope = ast.literal_eval(scopes)[-1]
+            node.name = f"{scope}/{node.op_type}_{index}"
+
+
+def quantize(fp32: Path, out: Path, keep_fp32: Sequence[str] = ()) -> list[str]:
+    """Quantise the weight matrix multiplications of ``fp32`` to int8 per channel; return the nodes kept in fp32."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    matmuls = [n.name for n in onnx.load(str(fp32)).graph.node if n.op_type == "MatMul"]
+    kept = [name for name in matmuls if any(pattern in name for pattern in keep_fp32)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(
+            str(fp32),
+            str(out),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul"],
+            nodes_to_exclude=kept,
+            extra_options={"MatMulConstBOnly": True},  # activation x activation products stay float
+        )
+    return kept
+
+
+def export(source: Path, out: Path, *, keep_fp32: Sequence[str] = ()) -> dict[str, Any]:
+    """Export and quantise the model folder ``source`` into ``out``; return the written manifest."""
+    model, manifest = load_model(source)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        fp32 = Path(scratch) / "model.onnx"
+        export_fp32(model, fp32)
+        kept = quantize(fp32, out / ONNX_FILE, keep_fp32)
+    for name in COPIED:
+        if (source / name).is_file():
+            shutil.copyfile(source / name, out / name)
+    raw = dict(manifest.raw)
+    raw.update(
+        backend="onnx",
+        variant="int8",
+        onnx={
+            "file": ONNX_FILE,
+            "opset": OPSET,
+            "exporter": f"torch.onnx.export(dynamo=True), torch {torch.__version__}",
+            "quantization": {
+                "method": "onnxruntime.quantization.quantize_dynamic",
+                "weights": "int8, symmetric, per output channel",
+                "activations": "uint8, asymmetric, per tensor, computed per batch at run time",
+                "ops": ["MatMul with constant weights"],
+                "kept_fp32_patterns": list(keep_fp32),
+                "kept_fp32_nodes": len(kept),
+            },
+        },
+        source=source_facts(source),
+    )
+    (out / "manifest.json").write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(_card(raw), encoding="utf-8")
+    return raw
+
+
+def check_outputs(source: Path, out: Path) -> float:
+    """Return the largest absolute difference between the two models' certainty logits on a few sentences."""
+    texts = [t for t, _ in CHECK_TEXTS]
+    hints = [h for _, h in CHECK_TEXTS]
+    if not Manifest.read(source).attribution_hint:
+        hints = []
+    torch_out = ModelLabeler(source).outputs(texts, hints or None)
+    onnx_out = OnnxLabeler(out).outputs(texts, hints or None)
+    return float(np.abs(torch_out["certainty"] - onnx_out["certainty"]).max())
+
+
+def _card(raw: dict[str, Any]) -> str:
+    source = raw["source"]
+    quantization = raw["onnx"]["quantization"]
+    kept = ", ".join(f"`{p}`" for p in quantization["kept_fp32_patterns"]) or "none"
+    return (
+        f"# {source['folder']}-int8\n\n"
+        f"The int8 ONNX export of [{source['folder']}](../{source['folder']}/MODEL_CARD.md), for claimmine's fast "
+        "runtime (`pip install 'claimmine[fast]'`, then `Analyzer(\"claimmine-minilm-v1-int8\")`). Intended use, "
+        "training data, figures and failure cases are the source model's; its model card's section *Fast runtime "
+        "(ONNX int8)* gives this export's agreement with the source and its dev figures.\n\n"
+        f"- Made by `python -m training.export_onnx models/{source['folder']} -o models/{source['folder']}-int8`.\n"
+        f"- Weights: int8 per output channel for the matrix multiplications with constant weights; kept in "
+        f"float32: {kept}. Activations are quantised per batch at run time, so a label can change with the other "
+        "texts in its batch when the model is close to a tie.\n"
+        f"- Source: {source['name']} v{source['version']}, weights SHA-256 `{source['weights_sha256'][:16]}...`; "
+        "`python -m training.export_onnx --check` tells whether the export is stale.\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Export (or with ``--check``, check) an int8 ONNX copy of a model folder."""
+    parser = argparse.ArgumentParser(prog="python -m training.export_onnx", description=__doc__.split("\n\n")[0])
+    parser.add_argument("source", type=Path, help="a torch model folder, e.g. models/claimmine-minilm-v1")
+    parser.add_argument("-o", "--out", type=Path, help="the folder to write (default: SOURCE-int8)")
+    parser.add_argument(
+        "--keep-fp32",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="leave matrix multiplications of modules whose name contains PATTERN in float32 (repeatable)",
+    )
+    parser.add_argument("--check", action="store_true", help="only check that OUT matches SOURCE")
+    args = parser.parse_args(argv)
+    out = args.out or args.source.with_name(args.source.name + "-int8")
+    if args.check:
+        reasons = stale_reasons(out, args.source)
+        print(f"{out} is stale:\n  " + "\n  ".join(reasons) if reasons else f"{out} matches {args.source}")
+        sys.exit(1 if reasons else 0)
+    export(args.source, out, keep_fp32=args.keep_fp32)
+    size = (out / ONNX_FILE).stat().st_size / 2**20
+    print(f"wrote {out / ONNX_FILE} ({size:.1f} MiB)")
+    difference = check_outputs(args.source, out)
+    print(f"largest certainty-logit difference from torch on {len(CHECK_TEXTS)} sentences: {difference:.4f}")
+
+
+if __name__ == "__main__":
+    main()
