@@ -6,10 +6,18 @@
 """
 
 from claimmine.analyzer import Analyzer, analyze
-from claimmine.errors import ClaimmineError, InputFormatError, ModelFormatError, ModelNotFoundError
+from claimmine.errors import (
+    ClaimmineError,
+    InputFormatError,
+    ModelFormatError,
+    ModelNotFoundError,
+    OutputExistsError,
+    ResumeError,
+)
 from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
 from claimmine.labels import Certainty, CueType, SegmentKind, SourceType
 from claimmine.results import Analysis, Attribution, Cue, Segment, Span
+from claimmine.scoring import Scorer
 
 __version__ = "0.1.0"
 
@@ -27,7 +35,10 @@ __all__ = [
     "Labels",
     "ModelFormatError",
     "ModelNotFoundError",
+    "OutputExistsError",
+    "ResumeError",
     "RuleLabeler",
+    "Scorer",
     "Segment",
     "SegmentKind",
     "SourceType",
