@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import load_file
-from transformers import BertConfig, BertModel, BertTokenizer
 
 from claimmine import Analyzer, Certainty, ModelFormatError, SegmentKind
 from claimmine.analyzer import draft_segments
@@ -17,24 +16,6 @@ from training.calibrate import calibrate_folder
 from training.config import TrainConfig
 from training.train import train
 
-WORDS = [
-    "the",
-    "ministry",
-    "said",
-    "talks",
-    "would",
-    "resume",
-    "may",
-    "might",
-    "could",
-    "rain",
-    "police",
-    "analysts",
-    "expect",
-    "prices",
-    "rise",
-    "it",
-]
 SEGMENTS = [
     ("The ministry said talks would resume.", "official_statement", "certain", "The ministry", "official", "said"),
     ("Prices may rise.", "speculation", "possible", None, None, None),
@@ -63,25 +44,6 @@ def _gold(path: Path, documents: int) -> Path:
                 )
             handle.write(json.dumps({"id": f"doc-{number}", "domain": "politics", "segments": segments}) + "\n")
     return path
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    vocab = folder / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", *WORDS]) + "\n")
-    BertTokenizer(vocab_file=str(vocab)).save_pretrained(str(folder))
-    config = BertConfig(
-        vocab_size=len(WORDS) + 7,
-        hidden_size=16,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(str(folder))
-    return folder
 
 
 def _config(base: Path, gold: Path, **changes: object) -> TrainConfig:
