@@ -6,6 +6,7 @@
 """
 
 from claimmine.analyzer import Analyzer, analyze
+from claimmine.attributor import Attributor
 from claimmine.errors import (
     ClaimmineError,
     InputFormatError,
@@ -15,7 +16,7 @@ from claimmine.errors import (
     ResumeError,
 )
 from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
-from claimmine.labels import Certainty, CueType, SegmentKind, SourceType
+from claimmine.labels import Certainty, CueType, QuoteStyle, SegmentKind, SourceType
 from claimmine.results import Analysis, Attribution, Cue, Segment, Span
 from claimmine.scoring import Scorer
 
@@ -25,6 +26,7 @@ __all__ = [
     "Analysis",
     "Analyzer",
     "Attribution",
+    "Attributor",
     "Certainty",
     "ClaimmineError",
     "Cue",
@@ -36,6 +38,7 @@ __all__ = [
     "ModelFormatError",
     "ModelNotFoundError",
     "OutputExistsError",
+    "QuoteStyle",
     "ResumeError",
     "RuleLabeler",
     "Scorer",

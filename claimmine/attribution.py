@@ -35,7 +35,8 @@ _CONJUNCTION = re.compile(r"\s*(?:but|and|yet|while|although|though|whereas|so)\
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,30}(?:,[^\n]{1,40}?)?\s*(?:\([^)\n]{1,30}\))?\s*[-–—]{1,2}\s+")
 _BREAK = re.compile(r"[,;]\s|[.!?](?:\s|$)")
 _WORD = re.compile(r"[\w’'.-]+")
-_TRIM = " ,;:.\u00a0\t\n\r"
+_CLOSING = "\"”»"
+_TRIM = " ,;:.\u00a0\t\n\r\"“”„«»"
 
 
 def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attribution | None:
@@ -53,6 +54,10 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     body = text[skip:]
     regions = quote_regions(body)
     found = _find(body, regions)
+    if found is None and regions and body[regions[-1][1] - 1] not in _CLOSING:
+        # A quote left open ("“We will win, the minister said."): look for the cue as if it had closed.
+        regions = regions[:-1]
+        found = _find(body, regions)
     if found is None:
         note_subject(body, mentions)
         return None

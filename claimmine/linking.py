@@ -23,6 +23,8 @@ _EDGE = " \t\r\n\u00a0,;:.—–-"
 # A segment is governed by a relation when this share of its characters lies in the relation's content.
 _GOVERNS = 0.3
 _WORD = re.compile(r"\w")
+# A conjunction left at the start of a content piece once the source and cue are cut out ("..., but she said ...").
+_JOINING = re.compile(r"(?:but|and|while|whereas|yet)\b\s*", re.IGNORECASE)
 
 
 def quote_style(content: str) -> QuoteStyle:
@@ -107,16 +109,16 @@ def rule_relations(text: str, segments: Sequence[tuple[int, int, Attribution | N
             if piece is not None:
                 pieces.append(Span(text[piece[0] : piece[1]], *piece))
             position = max(position, b)
-        style = quote_style(" ".join(span.text for span in pieces))
+        style = QuoteStyle.DIRECT if attribution.direct else quote_style(" ".join(span.text for span in pieces))
         relations.append(
             Attribution(
                 attribution.source,
                 attribution.cue,
                 attribution.source_type,
-                attribution.direct,
+                style is QuoteStyle.DIRECT,
                 attribution.resolved,
                 tuple(pieces),
-                QuoteStyle.DIRECT if attribution.direct else style,
+                style,
             )
         )
     return relations
@@ -147,6 +149,9 @@ def governing(relations: Sequence[Attribution], start: int, end: int, text: str)
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start] in _EDGE:
         start += 1
+    joining = _JOINING.match(text, start, end)
+    if joining:
+        start = joining.end()
     while end > start and text[end - 1] in _EDGE:
         end -= 1
     return (start, end) if _WORD.search(text, start, end) else None
