@@ -139,12 +139,12 @@ def _marks(analysis: Analysis) -> list[list[_Mark]]:
     for segment in analysis.segments:
         for cue in segment.cues:
             found.append(_Mark(cue.start, cue.end, ("cm-cue", f"cm-cue-{cue.type.value}")))
-        attribution = segment.attribution
-        if attribution is not None:
-            if attribution.cue is not None:
-                found.append(_Mark(attribution.cue.start, attribution.cue.end, ("cm-cue", "cm-cue-reporting")))
-            if attribution.source is not None:
-                found.append(_Mark(attribution.source.start, attribution.source.end, ("cm-src",)))
+    relations = list(analysis.attributions) or [s.attribution for s in analysis.segments if s.attribution]
+    for attribution in relations:
+        if attribution.cue is not None:
+            found.append(_Mark(attribution.cue.start, attribution.cue.end, ("cm-cue", "cm-cue-reporting")))
+        if attribution.source is not None:
+            found.append(_Mark(attribution.source.start, attribution.source.end, ("cm-src",)))
     ends = [segment.end for segment in analysis.segments]
     per_segment: list[list[_Mark]] = [[] for _ in analysis.segments]
     for mark in found:
@@ -227,7 +227,7 @@ def _tooltip_html(segment: Segment, index: int, total: int) -> str:
             shown += f" (as “{_escape(written)}”)"
         rows.append(("Source", shown))
         rows.append(("Source type", attribution.source_type.value if attribution.source_type else "unknown"))
-        rows.append(("Quote", "direct" if attribution.direct else "indirect"))
+        rows.append(("Quote", attribution.quote.value))
     cues = [
         f"“{_escape(cue.text)}” {cue.type.value.replace('_', ' ')}"
         + (f" ({cue.certainty.value})" if cue.certainty is not None else "")
