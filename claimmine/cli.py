@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_score(args)
     try:
         text = read_text(args.file)
-        analysis = Analyzer(args.model).analyze(text)
+        analysis = Analyzer(args.model, attribution=args.attribution).analyze(text)
     except (ClaimmineError, OSError, ValueError) as error:
         print(f"claimmine: error: {error}", file=sys.stderr)
         return 2
@@ -59,22 +59,28 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="analyse one text file ('-' reads standard input)")
     analyze.add_argument("file", help="a UTF-8 text file, or - for standard input")
     analyze.add_argument("--json", action="store_true", help="print the analysis as JSON")
-    analyze.add_argument(
-        "--model",
-        default=None,
-        help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
-    )
     render = commands.add_parser("render", help="write the analysis as one self-contained HTML page")
     render.add_argument("file", help="a UTF-8 text file, or - for standard input")
     render.add_argument("-o", "--output", default="-", help="the HTML file to write (default: standard output)")
     render.add_argument("--title", default=None, help="the page title (default: the text's first line)")
-    render.add_argument(
+    for command in (analyze, render):
+        add_model_options(command)
+    add_score_parser(commands)
+    return parser
+
+
+def add_model_options(command: argparse.ArgumentParser) -> None:
+    """Add ``--model`` and ``--attribution`` to a subcommand."""
+    command.add_argument(
         "--model",
         default=None,
         help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
     )
-    add_score_parser(commands)
-    return parser
+    command.add_argument(
+        "--attribution",
+        default=None,
+        help="attribution tagger folder, or 'rules' (default: $CLAIMMINE_TAGGER, else the shipped tagger)",
+    )
 
 
 def write_html(analysis: Analysis, output: str, *, title: str | None = None) -> int:
