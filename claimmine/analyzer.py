@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from claimmine.attribution import find_attribution
-from claimmine.attributor import Attributor, resolve_attributor
+from claimmine.attributor import RULES, Attributor, resolve_attributor
 from claimmine.labeler import Draft, Labeler
 from claimmine.results import Analysis, Attribution, Segment
 from claimmine.mentions import MentionTracker
@@ -29,8 +29,9 @@ class Analyzer:
     threads. ``attribution`` chooses what finds attribution relations,
     the same way: a tagger folder, ``"rules"``, an
     :class:`~claimmine.attributor.Attributor`, or ``None`` for
-    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules. Weights load
-    on first use, once per folder.
+    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules; with
+    ``model="rules"`` it defaults to the rules too. Weights load on first use,
+    once per folder.
 
     >>> an = Analyzer().analyze("The ministry said the bridge would reopen.")
     >>> an.segments[0].kind.value
@@ -45,6 +46,8 @@ class Analyzer:
         threads: int | None = None,
     ) -> None:
         self.labeler = resolve(model, threads=threads)
+        if attribution is None and isinstance(model, str) and model == RULES:
+            attribution = RULES  # "rules" asks for the whole rule baseline unless told otherwise
         self.attributor = resolve_attributor(attribution)
 
     def analyze(self, text: str) -> Analysis:
