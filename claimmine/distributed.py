@@ -62,7 +62,9 @@ def score_dataset(
     """Return ``dataset`` with the result columns added, scored by a pool of ``workers`` actors.
 
     The model path must be readable on every node (a shared file system, or the same path everywhere).
-    Like any Ray Data transform this is lazy: write or iterate the result to run it.
+    Leave CPUs for reading: ``workers * cpus_per_worker`` must stay below the cluster's CPUs, or the actors
+    hold them all and the read tasks never run (seen with 2 actors on a 2-CPU local cluster). Like any
+    Ray Data transform this is lazy: write or iterate the result to run it.
 
     >>> import ray  # doctest: +SKIP
     >>> scored = score_dataset(ray.data.read_parquet("articles/"), workers=8)  # doctest: +SKIP
