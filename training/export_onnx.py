@@ -43,6 +43,9 @@ from claimmine.onnx_model import OnnxLabeler
 ONNX_FILE = "model.int8.onnx"
 OPSET = 18
 COPIED = ("tokenizer.json", "tokenizer_config.json")
+# The first encoder layer stays float32: with every layer in int8 the shipped model agreed with torch on 98.4% of
+# the news dev segments, with layer 0 in float32 on 99.0% (the model card's section "Fast runtime").
+KEEP_FP32 = ("layer.0.",)
 CHECK_TEXTS = (
     ("The ministry said talks would resume on Monday.", "official source: The ministry; cue: said"),
     ("Analysts expect prices may rise further next year.", "no source; hedges: expect (probable), may (possible)"),
@@ -126,16 +129,25 @@ def export_fp32(model: ClaimModel, path: Path) -> None:
 
 
 def _name_nodes_by_module(graph: Any) -> None:
-    """Rename each node after the module that produced it (``...layer.0.attention.self.query/MatMul_3``)."""
+    """Rename each node after the module that produced it (``...layer.0.attention.self.query/MatMul_3``).
+
+    The exporter's other node metadata (stack traces with local paths) is dropped.
+    """
     for index, node in enumerate(graph.graph.node):
         scopes = next((p.value for p in node.metadata_props if p.key == "pkg.torch.onnx.name_scopes"), None)
         if scopes:
-            scope = ast.literal_eval(scopes)[-1]
-            node.name = f"{scope}/{node.op_type}_{index}"
+            # [..., "model.encoder.encoder.layer.0.attention.self.query", "linear"]: the module, then the operation.
+            *modules, operation = ast.literal_eval(scopes)
+            module = modules[-1].removeprefix("model.") if modules and modules[-1] else "graph"
+            node.name = f"{module}/{operation}/{node.op_type}_{index}"
+        del node.metadata_props[:]
 
 
 def quantize(fp32: Path, out: Path, keep_fp32: Sequence[str] = ()) -> list[str]:
-    """Quantise the weight matrix multiplications of ``fp32`` to int8 per channel; return the nodes kept in fp32."""
+    """Quantise ``fp32``'s weight matrix multiplications and embedding tables to int8 per channel.
+
+    Returns the matrix multiplications left in float32 (those whose name contains one of ``keep_fp32``).
+    """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -148,7 +160,7 @@ def quantize(fp32: Path, out: Path, keep_fp32: Sequence[str] = ()) -> list[str]:
             str(out),
             per_channel=True,
             weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul"],
+            op_types_to_quantize=["MatMul", "Gather"],
             nodes_to_exclude=kept,
             extra_options={"MatMulConstBOnly": True},  # activation x activation products stay float
         )
@@ -178,7 +190,7 @@ def export(source: Path, out: Path, *, keep_fp32: Sequence[str] = ()) -> dict[st
                 "method": "onnxruntime.quantization.quantize_dynamic",
                 "weights": "int8, symmetric, per output channel",
                 "activations": "uint8, asymmetric, per tensor, computed per batch at run time",
-                "ops": ["MatMul with constant weights"],
+                "ops": ["MatMul with constant weights", "Gather (the embedding tables)"],
                 "kept_fp32_patterns": list(keep_fp32),
                 "kept_fp32_nodes": len(kept),
             },
@@ -228,9 +240,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--keep-fp32",
         action="append",
-        default=[],
         metavar="PATTERN",
-        help="leave matrix multiplications of modules whose name contains PATTERN in float32 (repeatable)",
+        help="leave the matrix multiplications of modules whose name contains PATTERN in float32 (repeatable; "
+        f"default: {' '.join(KEEP_FP32)}; 'none' quantises them all)",
     )
     parser.add_argument("--check", action="store_true", help="only check that OUT matches SOURCE")
     args = parser.parse_args(argv)
@@ -239,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         reasons = stale_reasons(out, args.source)
         print(f"{out} is stale:\n  " + "\n  ".join(reasons) if reasons else f"{out} matches {args.source}")
         sys.exit(1 if reasons else 0)
-    export(args.source, out, keep_fp32=args.keep_fp32)
+    keep = [p for p in (args.keep_fp32 or KEEP_FP32) if p != "none"]
+    export(args.source, out, keep_fp32=keep)
     size = (out / ONNX_FILE).stat().st_size / 2**20
     print(f"wrote {out / ONNX_FILE} ({size:.1f} MiB)")
     difference = check_outputs(args.source, out)
