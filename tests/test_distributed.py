@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,16 +23,18 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
-def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def local_ray() -> Iterator[None]:
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")  # no usage report home from tests
+    # A short folder: Ray puts Unix sockets in it, whose paths may not exceed 107 characters.
+    folder = tempfile.mkdtemp(prefix="ray-")
     ray.init(
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,
         configure_logging=False,
         object_store_memory=100 * 1024 * 1024,
-        _temp_dir=str(tmp_path_factory.mktemp("ray")),
+        _temp_dir=folder,
     )
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
@@ -38,6 +42,7 @@ def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     yield
     ray.shutdown()
     monkeypatch.undo()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_ray_output_equals_the_single_machine_output(tmp_path: Path, local_ray: None) -> None:
