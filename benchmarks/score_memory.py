@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def sentences() -> list[str]:
     """The segment texts of the news dev set."""
-    texts = []
+    texts: list[str] = []
     for path in sorted((ROOT / "seeds" / "news" / "dev").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             texts.extend(segment["text"] for segment in json.loads(line)["segments"])
