@@ -141,7 +141,7 @@ class RecordReader:
 
     def _csv(self, stream: IO[bytes]) -> Iterator[InputRecord]:
         csv.field_size_limit(CSV_FIELD_LIMIT)
-        reader = csv.reader(self._csv_lines(stream))
+        reader = csv.reader(self._csv_lines(stream), strict=True)  # bad quoting is an error, not a merged row
         try:
             header = next(reader, None)
         except csv.Error as error:
@@ -172,7 +172,8 @@ class RecordReader:
             except StopIteration:
                 return
             except csv.Error as error:
-                yield InputRecord(start, None, error=("malformed_csv", str(error)))
+                where = f"line {start}" if self._lines_read <= start else f"lines {start}-{self._lines_read}"
+                yield InputRecord(start, None, error=("malformed_csv", f"{error} ({where})"))
                 continue
             if not row:
                 continue

@@ -159,6 +159,17 @@ def test_bad_csv_rows_become_error_records_on_their_lines(tmp_path: Path) -> Non
                      (7, "d", None)]
 
 
+def test_bad_csv_quoting_is_an_error_record_not_a_merged_row(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_bytes(b'id,text\na,"q"x,y\nb,fine\nc,"never closed\nd,lost in the quote\n')
+    assert score(str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.jsonl")) == 0
+    found = [(r["line"], r["id"], r.get("error", {}).get("message")) for r in read_jsonl(tmp_path / "out.jsonl")]
+    assert found == [
+        (2, None, "',' expected after '\"' (line 2)"),
+        (3, "b", None),
+        (4, None, "unexpected end of data (lines 4-5)"),
+    ]
+
+
 def test_bad_parquet_values_become_error_records(tmp_path: Path) -> None:
     table = pa.table({"id": [10, 11, 12], "text": ["It rained.", None, "Prices may rise."]})
     pq.write_table(table, tmp_path / "in.parquet")
