@@ -3,8 +3,9 @@
 A model folder holds ``model.safetensors`` (fp16 weights, loaded as fp32),
 the encoder's ``config.json``, the tokenizer files and ``manifest.json``
 (labels, heads, temperature, training facts). Weights load with safetensors
-only; nothing is unpickled. torch and transformers are imported here, so
-``import claimmine`` stays light until a model is used. Tokenisation,
+only; nothing is unpickled. torch is imported here (transformers only when
+training builds a model), so ``import claimmine`` stays light until a model
+is used. Tokenisation,
 batching and the step from outputs to labels are shared with the onnxruntime
 backend (:mod:`claimmine.inference`).
 """
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from safetensors.torch import load_file
 from torch import nn
-from transformers import BertConfig, BertModel
 
+from claimmine.encoder import Encoder, EncoderConfig
 from claimmine.errors import ModelFormatError, ModelNotFoundError
 from claimmine.inference import (
     ANCHORS,
@@ -36,6 +38,9 @@ from claimmine.inference import (
 from claimmine.labeler import Draft
 from claimmine.labels import Certainty, SegmentKind
 
+if TYPE_CHECKING:
+    from transformers import BertConfig
+
 # Re-exported: training code and older callers import these from here.
 __all__ = [
     "ANCHORS",
@@ -52,11 +57,22 @@ __all__ = [
 
 
 class ClaimModel(nn.Module):
-    """A BERT encoder, mean-pooled, with a 3-class certainty head, a score head and an optional kind head."""
+    """A BERT encoder, mean-pooled, with a 3-class certainty head, a score head and an optional kind head.
 
-    def __init__(self, config: BertConfig, *, kind_head: bool) -> None:
+    A transformers ``BertConfig`` builds transformers' ``BertModel`` (for training); an
+    :class:`~claimmine.encoder.EncoderConfig` builds the plain-torch encoder with the same parameters (for
+    inference, without importing transformers).
+    """
+
+    def __init__(self, config: BertConfig | EncoderConfig, *, kind_head: bool) -> None:
         super().__init__()
-        self.encoder = BertModel(config, add_pooling_layer=False)
+        self.encoder: nn.Module
+        if isinstance(config, EncoderConfig):
+            self.encoder = Encoder(config)
+        else:
+            from transformers import BertModel
+
+            self.encoder = BertModel(config, add_pooling_layer=False)
         hidden = config.hidden_size
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.certainty = nn.Linear(hidden, len(Certainty))
@@ -65,7 +81,8 @@ class ClaimModel(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
         """Return ``certainty`` logits, ``score`` in (0, 1) and, with a kind head, ``kind`` logits."""
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        encoded = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        hidden = encoded if isinstance(encoded, torch.Tensor) else encoded.last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = self.dropout((hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0))
         outputs = {
@@ -91,11 +108,12 @@ def load_model(folder: Path) -> tuple[ClaimModel, Manifest]:
     manifest = Manifest.read(folder)
     if manifest.backend != "torch":
         raise ModelFormatError(f"{folder} holds a {manifest.backend} model; load it with claimmine.models.resolve")
-    config = BertConfig.from_json_file(str(folder / "config.json"))
+    config = EncoderConfig.read(folder / "config.json")
+    # Built on the CPU: a meta-device build would skip the random initialisation but imports torch._dynamo (seconds).
     model = ClaimModel(config, kind_head=manifest.kind_labels is not None)
     state = {key: tensor.float() for key, tensor in load_file(str(weights)).items()}
     try:
-        model.load_state_dict(state, strict=True)
+        model.load_state_dict(state, strict=True, assign=True)
     except RuntimeError as error:
         raise ModelFormatError(f"{weights} does not fit the model its manifest describes: {error}") from None
     model.eval()

@@ -8,8 +8,8 @@ stale export is detected) and a short ``MODEL_CARD.md``.
 
 The network is exported with ``torch.onnx.export(dynamo=True)`` (torch.export
 plus onnxscript; the TorchScript exporter still exists in torch 2.13 behind
-``dynamo=False`` but is deprecated) with dynamic batch and sequence axes and
-eager attention, so onnxruntime can fuse it. Then
+``dynamo=False`` but is deprecated) with dynamic batch and sequence axes,
+from claimmine's plain-torch encoder (plain matmul-softmax attention). Then
 ``onnxruntime.quantization.quantize_dynamic`` quantises the weight matrix
 multiplications to int8, per output channel; activations are quantised per
 batch at run time. ``--keep-fp32 PATTERN`` leaves the matrix multiplications
@@ -101,7 +101,6 @@ def export_fp32(model: ClaimModel, path: Path) -> None:
     """Write ``model`` as a float32 ONNX graph with dynamic batch and sequence axes, nodes named by module."""
     import onnx
 
-    model.encoder.set_attn_implementation("eager")  # plain matmul-softmax attention, which onnxruntime fuses
     wrapped = _Outputs(model).eval()
     names = ["certainty", "score", "kind"][: 3 if model.kind is not None else 2]
     # Example shapes other than 1 keep torch.export from specialising the axes.

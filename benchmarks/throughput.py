@@ -1,0 +1,177 @@
+"""End-to-end speed of claimmine's torch and fast (ONNX int8) paths against a naive baseline, in one run.
+
+``python benchmarks/throughput.py`` (``--sentences N`` for a shorter run).
+
+The corpus: the first 2,000 sentences (claimmine's sentence splitter) of the
+news dev texts followed by the news train texts (``seeds/news``: 2,008 in
+all), each analysed as its own text. Every path does the whole job:
+segmentation, attribution (the rules) and the model.
+
+- naive: transformers ``pipeline("text-classification")`` over the same
+  weights, one sentence at a time. The shipped model is a custom multi-head
+  network, so the pipeline gets an honest wrapper: a ``PreTrainedModel``
+  whose logits are the certainty head of the very same ``ClaimModel``
+  (shared weights). Each sentence is segmented and attributed by claimmine
+  first, then each segment goes through the pipeline with its attribution
+  hint as the second text, as the model expects. The pipeline computes one
+  head and no calibration, so it does slightly less work than claimmine.
+- torch: ``Analyzer(models/claimmine-minilm-v1).analyze_batch(sentences)``.
+- fast: ``Analyzer(models/claimmine-minilm-v1-int8).analyze_batch(sentences)``.
+
+Also printed: the model alone on the drafted segments (what the model costs
+without segmentation), drafting alone, ``import claimmine`` time and time to
+the first result, each in a fresh subprocess (median of 3), and the load
+average, since other processes share the machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claimmine import Analyzer  # noqa: E402
+from claimmine.sentences import sentence_spans  # noqa: E402
+from training.gold import load_gold  # noqa: E402
+
+TORCH_MODEL = ROOT / "models" / "claimmine-minilm-v1"
+FAST_MODEL = ROOT / "models" / "claimmine-minilm-v1-int8"
+FIRST_TEXT = "The ministry said the bridge would reopen on Monday."
+
+
+def news_sentences(count: int) -> list[str]:
+    """Return ``count`` sentences of the news dev then train texts (cycling through them if there are fewer)."""
+    texts = [d.text for part in ("dev", "train") for d in load_gold(ROOT / "seeds" / "news" / part)]
+    found = [text[start:end] for text in texts for start, end in sentence_spans(text)]
+    return [found[i % len(found)] for i in range(count)]
+
+
+def naive_pipeline() -> Callable[[str], list[Any]]:
+    """Return a function that runs the transformers text-classification pipeline on one sentence's segments."""
+    import torch
+    from transformers import BertConfig, BertTokenizer, PreTrainedModel, pipeline
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    from claimmine.inference import attribution_hint
+    from claimmine.model import ClaimModel, load_model
+
+    class CertaintyClassifier(PreTrainedModel):
+        """The ClaimModel's certainty head as a sequence classifier, for transformers' pipelines."""
+
+        config_class = BertConfig
+
+        def __init__(self, config: BertConfig, network: ClaimModel) -> None:
+            super().__init__(config)
+            self.network = network
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, **_: Any) -> SequenceClassifierOutput:
+            return SequenceClassifierOutput(logits=self.network(input_ids, attention_mask)["certainty"])
+
+    network, manifest = load_model(TORCH_MODEL)
+    config = BertConfig.from_json_file(str(TORCH_MODEL / "config.json"))
+    config.id2label = dict(enumerate(manifest.certainty_labels))
+    config.label2id = {label: i for i, label in enumerate(manifest.certainty_labels)}
+    model = CertaintyClassifier(config, network).eval()
+    tokenizer = BertTokenizer.from_pretrained(str(TORCH_MODEL))
+    classify = pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu")
+    drafter = Analyzer("rules", attribution="rules")
+
+    def run(sentence: str) -> list[Any]:
+        (drafts, _), = drafter.draft_batch([sentence])
+        return [
+            classify({"text": d.text, "text_pair": attribution_hint(d)}, truncation=True, max_length=128)
+            for d in drafts
+        ]
+
+    return run
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def fresh(code: str, runs: int = 3) -> tuple[float, float]:
+    """Median (in-process seconds printed by ``code``, wall seconds of the whole subprocess) over ``runs``."""
+    inner, wall = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+        wall.append(time.perf_counter() - start)
+        inner.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(inner), statistics.median(wall)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=2000)
+    parser.add_argument("--skip-naive", action="store_true", help="leave out the (slow) naive baseline")
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    sentences = news_sentences(args.sentences)
+    print(f"{len(sentences)} sentences from seeds/news/dev + train; {os.cpu_count()} CPUs; "
+          f"load average before {load_before[0]:.2f}")
+
+    rates: dict[str, float] = {}
+    torch_analyzer = Analyzer(TORCH_MODEL, attribution="rules")
+    fast_analyzer = Analyzer(FAST_MODEL, attribution="rules")
+    for analyzer in (torch_analyzer, fast_analyzer):
+        analyzer.analyze(FIRST_TEXT)  # load the weights outside the timing
+    if not args.skip_naive:
+        run = naive_pipeline()
+        run(FIRST_TEXT)
+        seconds, _ = timed(lambda: [run(s) for s in sentences])
+        rates["naive: transformers pipeline, one at a time"] = len(sentences) / seconds
+    seconds, torch_results = timed(lambda: torch_analyzer.analyze_batch(sentences))
+    rates["claimmine torch (analyze_batch)"] = len(sentences) / seconds
+    seconds, fast_results = timed(lambda: fast_analyzer.analyze_batch(sentences))
+    rates["claimmine fast: ONNX int8 (analyze_batch)"] = len(sentences) / seconds
+
+    seconds, drafted = timed(lambda: fast_analyzer.draft_batch(sentences))
+    drafts = [d for document, _ in drafted for d in document]
+    parts = {"drafting alone (segmentation, attribution, rules)": len(sentences) / seconds}
+    for name, analyzer in (("torch", torch_analyzer), ("fast", fast_analyzer)):
+        seconds, _ = timed(lambda analyzer=analyzer: analyzer.labeler.label(drafts))
+        parts[f"model alone, {name} ({len(drafts)} segments)"] = len(sentences) / seconds
+
+    pairs = [pair for x, y in zip(torch_results, fast_results, strict=True) for pair in zip(x.segments, y.segments)]
+    same = sum(a.kind is b.kind and a.certainty is b.certainty for a, b in pairs) / len(pairs)
+
+    import_code = "import time; t = time.perf_counter(); import claimmine; print(time.perf_counter() - t)"
+    first_code = (
+        "import time; t = time.perf_counter(); from claimmine import Analyzer; "
+        "Analyzer({model!r}, attribution='rules').analyze({text!r}); print(time.perf_counter() - t)"
+    )
+    startup = {
+        "import claimmine": fresh(import_code),
+        "first result, torch": fresh(first_code.format(model=str(TORCH_MODEL), text=FIRST_TEXT)),
+        "first result, fast": fresh(first_code.format(model=str(FAST_MODEL), text=FIRST_TEXT)),
+    }
+    load_after = os.getloadavg()
+
+    naive = rates.get("naive: transformers pipeline, one at a time")
+    print("\n| path (end to end) | sentences/s | vs naive |\n|---|---:|---:|")
+    for name, rate in rates.items():
+        print(f"| {name} | {rate:,.0f} | {f'{rate / naive:.1f}x' if naive else '-'} |")
+    print("\n| part | sentences/s |\n|---|---:|")
+    for name, rate in parts.items():
+        print(f"| {name} | {rate:,.0f} |")
+    print("\n| start-up (fresh process, median of 3) | in process | wall, with interpreter start |\n|---|---:|---:|")
+    for name, (inner, wall) in startup.items():
+        print(f"| {name} | {inner:.2f} s | {wall:.2f} s |")
+    print(f"\nfast vs torch: same kind and certainty on {same:.2%} of {len(pairs)} segments")
+    print(f"load average: {load_before[0]:.2f} before, {load_after[0]:.2f} after (1-minute)")
+
+
+if __name__ == "__main__":
+    main()
