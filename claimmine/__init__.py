@@ -10,6 +10,7 @@ from claimmine.attributor import Attributor
 from claimmine.errors import (
     ClaimmineError,
     InputFormatError,
+    MissingDependencyError,
     ModelFormatError,
     ModelNotFoundError,
     OutputExistsError,
@@ -35,6 +36,7 @@ __all__ = [
     "InputFormatError",
     "Labeler",
     "Labels",
+    "MissingDependencyError",
     "ModelFormatError",
     "ModelNotFoundError",
     "OutputExistsError",
