@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from claimmine.errors import InputFormatError
+from claimmine.errors import InputFormatError, MissingDependencyError
 from claimmine.scoring import json_type
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -254,5 +254,5 @@ def _pyarrow_parquet() -> Any:
     try:
         import pyarrow.parquet as parquet
     except ImportError:
-        raise InputFormatError("Parquet needs pyarrow: pip install 'claimmine[parquet]'") from None
+        raise MissingDependencyError("Parquet needs pyarrow: pip install 'claimmine[parquet]'") from None
     return parquet
