@@ -9,6 +9,7 @@ at most one source, the nearest.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ ROLES = ("source", "cue", "content")
 TAGS = ("O", "B-source", "I-source", "B-cue", "I-cue", "B-content", "I-content")
 # A span across a sentence end from its cue is usually another relation's: count the crossing as this many characters.
 _SENTENCE_PENALTY = 200
+_JOIN_GAP = 12
+_NEIGHBOURS = 2
 _END = re.compile(r"[.!?][\"”’)]*(?=\s|$)|\n")
 
 
@@ -42,17 +45,28 @@ class Grouped:
 def spans_from_tags(tags: Sequence[str], offsets: Sequence[tuple[int, int]], text: str) -> list[RoleSpan]:
     """Read BIO tags (``B-cue``, ``I-source``, ``O`` ...) over tokens into role spans with character offsets.
 
-    An ``I-`` tag that does not continue a span of its role starts one.
+    A word piece inside a word takes its word's role; an ``I-`` tag that does
+    not continue a span of its role starts one; and a source or cue split by at
+    most one word (``has`` ``said``, ``according`` ``to``) is joined again.
 
-    >>> spans_from_tags(["B-source", "B-cue", "B-content", "I-content"], [(0, 2), (3, 7), (8, 10), (11, 15)],
-    ...                 "He said it rains")
-    [RoleSpan(role='source', start=0, end=2), RoleSpan(role='cue', start=3, end=7), RoleSpan(role='content', start=8, end=15)]
+    >>> spans_from_tags(["B-source", "B-cue", "B-cue", "B-content", "I-content"],
+    ...                 [(0, 2), (3, 7), (8, 12), (13, 15), (16, 21)], "He also said it rains")
+    [RoleSpan(role='source', start=0, end=2), RoleSpan(role='cue', start=3, end=12), RoleSpan(role='content', start=13, end=21)]
     """
     spans: list[RoleSpan] = []
     current: RoleSpan | None = None
+    previous_end = -1
     for tag, (start, end) in zip(tags, offsets, strict=True):
         if end <= start:
             continue
+        if start == previous_end and start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            # A word piece ("##ed"): it belongs to the span (or the gap) its word started in.
+            if current is not None:
+                current = RoleSpan(current.role, current.start, end)
+                spans[-1] = current
+            previous_end = end
+            continue
+        previous_end = end
         if tag == "O":
             current = None
             continue
@@ -63,11 +77,29 @@ def spans_from_tags(tags: Sequence[str], offsets: Sequence[tuple[int, int]], tex
         else:
             current = RoleSpan(role, start, end)
             spans.append(current)
-    return [_trimmed(span, text) for span in spans if _trimmed(span, text).end > _trimmed(span, text).start]
+    return _joined([trimmed for trimmed in (_trimmed(span, text) for span in spans) if trimmed.end > trimmed.start], text)
+
+
+def _joined(spans: list[RoleSpan], text: str) -> list[RoleSpan]:
+    """Join a source or cue to the previous one of its role when at most one word (or only punctuation) parts them."""
+    joined: list[RoleSpan] = []
+    for span in spans:
+        if joined and joined[-1].role == span.role:
+            gap = text[joined[-1].end : span.start]
+            short = len(gap) <= _JOIN_GAP and len(gap.split()) <= (0 if span.role == "content" else 1)
+            if short and not _END.search(gap):
+                joined[-1] = RoleSpan(span.role, joined[-1].start, span.end)
+                continue
+        joined.append(span)
+    return joined
 
 
 def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
     """Group role spans into relations, one per cue, in the order of their cues.
+
+    Each content span joins its nearest cue. Sources are matched to cues one to
+    one, closest pairs first, so that a source never steals a nearer cue's place
+    while another cue nearby has none.
 
     >>> text = 'He said it rains. “No,” she replied.'
     >>> spans = [RoleSpan("source", 0, 2), RoleSpan("cue", 3, 7), RoleSpan("content", 8, 16),
@@ -78,28 +110,35 @@ def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
     cues = sorted((s.start, s.end) for s in spans if s.role == "cue")
     if not cues:
         return []
+    starts = [cue[0] for cue in cues]
     ends = _sentence_ends(text)
-    sources: dict[int, list[tuple[int, tuple[int, int]]]] = {i: [] for i in range(len(cues))}
     contents: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(cues))}
+    pairs: list[tuple[int, int, tuple[int, int]]] = []
     for span in spans:
         if span.role == "cue":
             continue
-        distances = [_distance((span.start, span.end), cue, ends) for cue in cues]
-        nearest = min(range(len(cues)), key=lambda i: (distances[i], i))
-        if span.role == "source":
-            sources[nearest].append((distances[nearest], (span.start, span.end)))
+        where = (span.start, span.end)
+        # The distance grows with every cue farther away, so the candidates are the few cues on either side.
+        position = bisect.bisect_left(starts, span.start)
+        near = range(max(position - _NEIGHBOURS, 0), min(position + _NEIGHBOURS, len(cues)))
+        distances = {i: _distance(where, cues[i], ends) for i in near}
+        if span.role == "content":
+            contents[min(distances, key=lambda i: (distances[i], i))].append(where)
         else:
-            contents[nearest].append((span.start, span.end))
-    return [
-        Grouped(cue, min(sources[i])[1] if sources[i] else None, tuple(sorted(contents[i])))
-        for i, cue in enumerate(cues)
-    ]
+            pairs.extend((d, i, where) for i, d in distances.items() if d < _SENTENCE_PENALTY)
+    sources: dict[int, tuple[int, int]] = {}
+    taken: set[tuple[int, int]] = set()
+    for _, index, where in sorted(pairs):
+        if index not in sources and where not in taken:
+            sources[index] = where
+            taken.add(where)
+    return [Grouped(cue, sources.get(i), tuple(sorted(contents[i]))) for i, cue in enumerate(cues)]
 
 
 def _distance(span: tuple[int, int], cue: tuple[int, int], ends: Sequence[int]) -> int:
     low, high = (span[1], cue[0]) if span[1] <= cue[0] else (cue[1], span[0])
     gap = max(high - low, 0)
-    crossings = sum(1 for end in ends if low <= end < high)
+    crossings = bisect.bisect_left(ends, high) - bisect.bisect_left(ends, low) if high > low else 0
     return gap + _SENTENCE_PENALTY * crossings
 
 

@@ -47,6 +47,8 @@ class TaggerConfig:
     seed: int = 13
     articles: int | None = None
     bf16: str = "auto"
+    # A tagger folder to continue from (its weights replace the base model's; the tag head too).
+    init_from: str | None = None
 
     @classmethod
     def from_json(cls, path: Path) -> TaggerConfig:
@@ -89,6 +91,9 @@ def build(config: TaggerConfig) -> tuple[TaggerNetwork, BertTokenizer, BertConfi
     missing, _ = network.encoder.load_state_dict(weights, strict=False)
     if [k for k in missing if not k.endswith("position_ids")]:
         raise ValueError(f"base model {folder} lacks encoder weights: {missing[:5]}")
+    if config.init_from is not None:
+        state = load_file(str(Path(config.init_from) / "model.safetensors"))
+        network.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
     return network, BertTokenizer.from_pretrained(str(folder), local_files_only=True), encoder_config
 
 
