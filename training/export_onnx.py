@@ -13,7 +13,7 @@ from claimmine's plain-torch encoder (plain matmul-softmax attention). Then
 ``onnxruntime.quantization.quantize_dynamic`` quantises the weight matrix
 multiplications to int8, per output channel; activations are quantised per
 batch at run time. ``--keep-fp32 PATTERN`` leaves the matrix multiplications
-of matching modules (e.g. ``layer.0.``) in float32.
+and embedding tables of matching modules (e.g. ``layer.0.``) in float32.
 
 ``--check EXPORT`` only tells whether an existing export still matches the
 source folder (exit status 1 when stale).
@@ -145,13 +145,17 @@ def _name_nodes_by_module(graph: Any) -> None:
 def quantize(fp32: Path, out: Path, keep_fp32: Sequence[str] = ()) -> list[str]:
     """Quantise ``fp32``'s weight matrix multiplications and embedding tables to int8 per channel.
 
-    Returns the matrix multiplications left in float32 (those whose name contains one of ``keep_fp32``).
+    Returns the nodes left in float32 (those whose name contains one of ``keep_fp32``).
     """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    matmuls = [n.name for n in onnx.load(str(fp32)).graph.node if n.op_type == "MatMul"]
-    kept = [name for name in matmuls if any(pattern in name for pattern in keep_fp32)]
+    graph = onnx.load(str(fp32)).graph
+    nodes = [n.name for n in graph.node if n.op_type in ("MatMul", "Gather")]
+    kept = [name for name in nodes if any(pattern in name for pattern in keep_fp32)]
+    # The heads (Gemm on the pooled vector) are a rounding error of the work; they stay float32.
+    # The quantiser first rewrites a Gemm as a MatMul named after it, hence both names.
+    heads = [name for n in graph.node if n.op_type == "Gemm" for name in (n.name, f"{n.name}_MatMul")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         quantize_dynamic(
@@ -160,7 +164,7 @@ def quantize(fp32: Path, out: Path, keep_fp32: Sequence[str] = ()) -> list[str]:
             per_channel=True,
             weight_type=QuantType.QInt8,
             op_types_to_quantize=["MatMul", "Gather"],
-            nodes_to_exclude=kept,
+            nodes_to_exclude=kept + heads,
             extra_options={"MatMulConstBOnly": True},  # activation x activation products stay float
         )
     return kept
@@ -190,6 +194,7 @@ def export(source: Path, out: Path, *, keep_fp32: Sequence[str] = ()) -> dict[st
                 "weights": "int8, symmetric, per output channel",
                 "activations": "uint8, asymmetric, per tensor, computed per batch at run time",
                 "ops": ["MatMul with constant weights", "Gather (the embedding tables)"],
+                "kept_fp32": "the heads, and the patterns below",
                 "kept_fp32_patterns": list(keep_fp32),
                 "kept_fp32_nodes": len(kept),
             },
@@ -223,9 +228,9 @@ def _card(raw: dict[str, Any]) -> str:
         "training data, figures and failure cases are the source model's; its model card's section *Fast runtime "
         "(ONNX int8)* gives this export's agreement with the source and its dev figures.\n\n"
         f"- Made by `python -m training.export_onnx models/{source['folder']} -o models/{source['folder']}-int8`.\n"
-        f"- Weights: int8 per output channel for the matrix multiplications with constant weights; kept in "
-        f"float32: {kept}. Activations are quantised per batch at run time, so a label can change with the other "
-        "texts in its batch when the model is close to a tie.\n"
+        f"- Weights: int8 per output channel for the encoder's matrix multiplications with constant weights and "
+        f"its embedding tables; the heads and {kept} stay float32. Activations are quantised per batch at run "
+        "time, so a label can change with the other texts in its batch when the model is close to a tie.\n"
         f"- Source: {source['name']} v{source['version']}, weights SHA-256 `{source['weights_sha256'][:16]}...`; "
         "`python -m training.export_onnx --check` tells whether the export is stale.\n"
     )
@@ -240,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--keep-fp32",
         action="append",
         metavar="PATTERN",
-        help="leave the matrix multiplications of modules whose name contains PATTERN in float32 (repeatable; "
+        help="leave the weights of modules whose name contains PATTERN in float32 (repeatable; "
         f"default: {' '.join(KEEP_FP32)}; 'none' quantises them all)",
     )
     parser.add_argument("--check", action="store_true", help="only check that OUT matches SOURCE")
