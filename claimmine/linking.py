@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from claimmine.attribution import PRONOUNS, note_subject
 from claimmine.labels import QuoteStyle
+from claimmine.lexicon import lexicon
 from claimmine.mentions import MentionTracker, source_type_of
 from claimmine.relations import Grouped
 from claimmine.results import Attribution, Span
@@ -23,6 +24,8 @@ _EDGE = " \t\r\n\u00a0,;:.—–-"
 # A segment is governed by a relation when this share of its characters lies in the relation's content.
 _GOVERNS = 0.3
 _WORD = re.compile(r"\w")
+# How far around a tagged cue to look for the lexicon phrase that holds it.
+_SNAP_REACH = 30
 # A conjunction left at the start of a content piece once the source and cue are cut out ("..., but she said ...").
 _JOINING = re.compile(r"(?:but|and|while|whereas|yet)\b\s*", re.IGNORECASE)
 
@@ -61,20 +64,40 @@ def tagged_relations(
     for start, end in segments:
         has_relation = False
         while following is not None and following.cue[0] < end:
-            relations.append(_finish(text, following, mentions))
+            relations.append(_finish(text, following, mentions, (start, end)))
             has_relation = True
             following = next(pending, None)
         if not has_relation:
             note_subject(text[start:end], mentions)
     while following is not None:
-        relations.append(_finish(text, following, mentions))
+        relations.append(_finish(text, following, mentions, None))
         following = next(pending, None)
     return relations
 
 
-def _finish(text: str, grouped: Grouped, mentions: MentionTracker) -> Attribution:
-    cue = Span(text[grouped.cue[0] : grouped.cue[1]], *grouped.cue)
+def snap_cue(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a tagged cue to the reporting phrase of the lexicon that contains it (``according`` -> ``according to``).
+
+    >>> snap_cue("According to the ministry, it rained.", 0, 9)
+    (0, 12)
+    """
+    window = max(start - _SNAP_REACH, 0)
+    for match in lexicon().reporting.find(text, window, min(end + _SNAP_REACH, len(text))):
+        if match.start <= start and end <= match.end:
+            return match.start, match.end
+    return start, end
+
+
+def _finish(
+    text: str, grouped: Grouped, mentions: MentionTracker, segment: tuple[int, int] | None
+) -> Attribution:
+    cue_start, cue_end = snap_cue(text, *grouped.cue)
+    cue = Span(text[cue_start:cue_end], cue_start, cue_end)
     content = tuple(Span(text[a:b], a, b) for a, b in grouped.content)
+    if not content and segment is not None:
+        # The tagger found a cue but no content: fall back on the rules' view, the rest of the cue's segment.
+        taken = [(cue_start, cue_end)] + ([grouped.source] if grouped.source else [])
+        content = rest_of_segment(text, *segment, taken)
     style = quote_style(" ".join(span.text for span in content))
     if grouped.source is None:
         return Attribution(None, cue, None, style is QuoteStyle.DIRECT, None, content, style)
@@ -102,13 +125,8 @@ def rule_relations(text: str, segments: Sequence[tuple[int, int, Attribution | N
     for start, end, attribution in segments:
         if attribution is None:
             continue
-        taken = sorted((s.start, s.end) for s in (attribution.source, attribution.cue) if s is not None)
-        pieces, position = [], start
-        for a, b in [*taken, (end, end)]:
-            piece = _trim(text, position, a)
-            if piece is not None:
-                pieces.append(Span(text[piece[0] : piece[1]], *piece))
-            position = max(position, b)
+        taken = [(s.start, s.end) for s in (attribution.source, attribution.cue) if s is not None]
+        pieces = rest_of_segment(text, start, end, taken)
         style = QuoteStyle.DIRECT if attribution.direct else quote_style(" ".join(span.text for span in pieces))
         relations.append(
             Attribution(
@@ -117,11 +135,26 @@ def rule_relations(text: str, segments: Sequence[tuple[int, int, Attribution | N
                 attribution.source_type,
                 style is QuoteStyle.DIRECT,
                 attribution.resolved,
-                tuple(pieces),
+                pieces,
                 style,
             )
         )
     return relations
+
+
+def rest_of_segment(text: str, start: int, end: int, taken: Sequence[tuple[int, int]]) -> tuple[Span, ...]:
+    """Return the pieces of ``text[start:end]`` outside the ``taken`` spans, trimmed of edge punctuation.
+
+    >>> [span.text for span in rest_of_segment("The ministry said talks would resume.", 0, 37, [(0, 12), (13, 17)])]
+    ['talks would resume']
+    """
+    pieces, position = [], start
+    for a, b in [*sorted(taken), (end, end)]:
+        piece = _trim(text, position, min(max(a, position), end))
+        if piece is not None:
+            pieces.append(Span(text[piece[0] : piece[1]], *piece))
+        position = max(position, min(b, end))
+    return tuple(pieces)
 
 
 def governing(relations: Sequence[Attribution], start: int, end: int, text: str) -> Attribution | None:

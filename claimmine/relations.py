@@ -20,6 +20,7 @@ TAGS = ("O", "B-source", "I-source", "B-cue", "I-cue", "B-content", "I-content")
 # A span across a sentence end from its cue is usually another relation's: count the crossing as this many characters.
 _SENTENCE_PENALTY = 200
 _JOIN_GAP = 12
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 _NEIGHBOURS = 2
 _END = re.compile(r"[.!?][\"”’)]*(?=\s|$)|\n")
 
@@ -112,6 +113,9 @@ def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
         return []
     starts = [cue[0] for cue in cues]
     ends = _sentence_ends(text)
+    breaks = [match.start() for match in _PARAGRAPH.finditer(text)]
+    # No relation reaches across a blank line: a span there is cut, and only the cue's side can join it.
+    spans = [piece for span in spans for piece in _paragraph_pieces(span, breaks, text)]
     contents: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(cues))}
     pairs: list[tuple[int, int, tuple[int, int]]] = []
     for span in spans:
@@ -121,7 +125,9 @@ def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
         # The distance grows with every cue farther away, so the candidates are the few cues on either side.
         position = bisect.bisect_left(starts, span.start)
         near = range(max(position - _NEIGHBOURS, 0), min(position + _NEIGHBOURS, len(cues)))
-        distances = {i: _distance(where, cues[i], ends) for i in near}
+        distances = {i: _distance(where, cues[i], ends) for i in near if not _crosses(where, cues[i], breaks)}
+        if not distances:
+            continue
         if span.role == "content":
             contents[min(distances, key=lambda i: (distances[i], i))].append(where)
         else:
@@ -133,6 +139,20 @@ def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
             sources[index] = where
             taken.add(where)
     return [Grouped(cue, sources.get(i), tuple(sorted(contents[i]))) for i, cue in enumerate(cues)]
+
+
+def _paragraph_pieces(span: RoleSpan, breaks: Sequence[int], text: str) -> list[RoleSpan]:
+    inside = [b for b in breaks[bisect.bisect_left(breaks, span.start) :] if b < span.end]
+    if not inside:
+        return [span]
+    edges = [span.start, *inside, span.end]
+    pieces = [_trimmed(RoleSpan(span.role, a, b), text) for a, b in zip(edges, edges[1:], strict=False)]
+    return [piece for piece in pieces if piece.end > piece.start]
+
+
+def _crosses(span: tuple[int, int], cue: tuple[int, int], breaks: Sequence[int]) -> bool:
+    low, high = min(span[0], cue[0]), max(span[1], cue[1])
+    return bisect.bisect_left(breaks, high) > bisect.bisect_left(breaks, low)
 
 
 def _distance(span: tuple[int, int], cue: tuple[int, int], ends: Sequence[int]) -> int:

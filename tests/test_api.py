@@ -104,7 +104,8 @@ def test_unusual_text_keeps_offsets_exact(text: str) -> None:
 def test_one_megabyte_single_line_text() -> None:
     sentence = "The ministry said on Monday that exports rose 2.5% to $3.1 billion in the U.S. market. "
     text = sentence * (1_000_000 // len(sentence))
-    analysis = analyze(text)
+    # The rules: this is about cutting and attributing a huge line, not about model speed (benchmarks/ has that).
+    analysis = Analyzer("rules").analyze(text)
     assert len(analysis.segments) == text.count("billion in the U.S. market.")
     assert_invariants(analysis)
 
