@@ -9,9 +9,9 @@ from functools import lru_cache
 from claimmine.attribution import find_attribution
 from claimmine.attributor import RULES, Attributor, resolve_attributor
 from claimmine.labeler import Draft, Labeler
-from claimmine.results import Analysis, Attribution, Segment
 from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
+from claimmine.results import Analysis, Attribution, Segment
 from claimmine.rules import rule_labels
 from claimmine.segmentation import segment_spans
 

@@ -118,7 +118,8 @@ def rule_relations(text: str, segments: Sequence[tuple[int, int, Attribution | N
 
     >>> from claimmine.analyzer import draft_segments
     >>> text = "The ministry said talks would resume."
-    >>> [a.content[0].text for a in rule_relations(text, [(d.start, d.end, d.attribution) for d in draft_segments(text)])]
+    >>> drafts = [(d.start, d.end, d.attribution) for d in draft_segments(text)]
+    >>> [a.content[0].text for a in rule_relations(text, drafts)]
     ['talks would resume']
     """
     relations = []

@@ -10,6 +10,7 @@ at most one source, the nearest.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,7 +53,8 @@ def spans_from_tags(tags: Sequence[str], offsets: Sequence[tuple[int, int]], tex
 
     >>> spans_from_tags(["B-source", "B-cue", "B-cue", "B-content", "I-content"],
     ...                 [(0, 2), (3, 7), (8, 12), (13, 15), (16, 21)], "He also said it rains")
-    [RoleSpan(role='source', start=0, end=2), RoleSpan(role='cue', start=3, end=12), RoleSpan(role='content', start=13, end=21)]
+    [RoleSpan(role='source', start=0, end=2), RoleSpan(role='cue', start=3, end=12),
+     RoleSpan(role='content', start=13, end=21)]
     """
     spans: list[RoleSpan] = []
     current: RoleSpan | None = None
@@ -78,7 +80,8 @@ def spans_from_tags(tags: Sequence[str], offsets: Sequence[tuple[int, int]], tex
         else:
             current = RoleSpan(role, start, end)
             spans.append(current)
-    return _joined([trimmed for trimmed in (_trimmed(span, text) for span in spans) if trimmed.end > trimmed.start], text)
+    trimmed = (_trimmed(span, text) for span in spans)
+    return _joined([span for span in trimmed if span.end > span.start], text)
 
 
 def _joined(spans: list[RoleSpan], text: str) -> list[RoleSpan]:
@@ -146,7 +149,7 @@ def _paragraph_pieces(span: RoleSpan, breaks: Sequence[int], text: str) -> list[
     if not inside:
         return [span]
     edges = [span.start, *inside, span.end]
-    pieces = [_trimmed(RoleSpan(span.role, a, b), text) for a, b in zip(edges, edges[1:], strict=False)]
+    pieces = [_trimmed(RoleSpan(span.role, a, b), text) for a, b in itertools.pairwise(edges)]
     return [piece for piece in pieces if piece.end > piece.start]
 
 

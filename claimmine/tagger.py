@@ -110,7 +110,8 @@ class AttributionTagger:
         encoded = self.tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
         windows: list[tuple[int, int, int]] = []  # (text index, first token, last token)
         for index, ids in enumerate(encoded["input_ids"]):
-            windows.extend((index, a, b) for a, b in token_windows(len(ids), self.manifest.window, self.manifest.stride))
+            cuts = token_windows(len(ids), self.manifest.window, self.manifest.stride)
+            windows.extend((index, a, b) for a, b in cuts)
         votes = [torch.zeros(len(ids), len(TAGS)) for ids in encoded["input_ids"]]
         weights = [torch.full((len(ids),), -1.0) for ids in encoded["input_ids"]]
         order = sorted(range(len(windows)), key=lambda w: windows[w][2] - windows[w][1])
@@ -126,7 +127,7 @@ class AttributionTagger:
         for index, text in enumerate(texts):
             tags = [TAGS[t] for t in votes[index].argmax(-1).tolist()]
             offsets = [tuple(o) for o in encoded["offset_mapping"][index]]
-            results.append(group(spans_from_tags(tags, offsets, text), text))  # type: ignore[arg-type]
+            results.append(group(spans_from_tags(tags, offsets, text), text))
         return results
 
     def _run(self, pieces: list[list[int]]) -> torch.Tensor:
@@ -139,7 +140,8 @@ class AttributionTagger:
             ids[row, : len(full)] = torch.tensor(full)
             mask[row, : len(full)] = 1
         with torch.inference_mode():
-            return self.network(ids, mask)
+            logits: torch.Tensor = self.network(ids, mask)
+        return logits
 
 
 def token_windows(length: int, window: int, stride: int) -> list[tuple[int, int]]:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from training.polnear import ROLES, Spans
+from claimmine.relations import ROLES
+from training.polnear import Spans
 
 _EDGE = " \t\n\r\u00a0,.;:"
 

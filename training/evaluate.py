@@ -18,7 +18,7 @@ from pathlib import Path
 from sklearn.metrics import confusion_matrix, f1_score
 
 from claimmine.analyzer import Analyzer
-from claimmine.labeler import Labeler, Labels
+from claimmine.labeler import Labels
 from claimmine.labels import Certainty, SegmentKind
 from claimmine.results import Analysis, Segment, Span
 from training.gold import GoldDocument, GoldSegment, load_gold
@@ -133,7 +133,8 @@ def report(documents: Sequence[GoldDocument], analyzer: Analyzer) -> str:
     found = sources(documents, analyses)
     return "\n\n".join(
         [
-            f"# {analyzer.labeler.name}, attribution {analyzer.attributor.name}: {len(documents)} documents, {len(golds)} gold segments",
+            f"# {analyzer.labeler.name}, attribution {analyzer.attributor.name}: "
+            f"{len(documents)} documents, {len(golds)} gold segments",
             label_report(
                 "on gold segments",
                 golds,

@@ -123,7 +123,7 @@ def train(config: TaggerConfig, data_dir: Path, out: Path) -> Path:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
             logits = network(batch["input_ids"], batch["attention_mask"])
         loss = functional.cross_entropy(logits.float().flatten(0, 1), batch["labels"].flatten(), ignore_index=-100)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
         optimizer.step()
         schedule.step()

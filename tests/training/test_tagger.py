@@ -115,7 +115,9 @@ def test_tagger_folder_is_checked(tagger_folder: Path, tmp_path: Path) -> None:
         AttributionTagger(broken)
 
 
-def test_evaluation_command_prints_a_table(polnear: Path, tagger_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluation_command_prints_a_table(
+    polnear: Path, tagger_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     evaluate_main(["--data-dir", str(polnear), "--attribution", "rules", "--attribution", str(tagger_folder)])
     out = capsys.readouterr().out
     assert "PolNeAR dev: 2 articles, 4 gold relations" in out
