@@ -18,6 +18,11 @@ segmentation, attribution (the rules) and the model.
 - torch: ``Analyzer(models/claimmine-minilm-v1).analyze_batch(sentences)``.
 - fast: ``Analyzer(models/claimmine-minilm-v1-int8).analyze_batch(sentences)``.
 
+``--threads N`` gives every path N intra-op threads. On a machine whose cores
+other processes keep busy, two threads can be much slower than one (threads
+wait for each other at every operation), above all for the naive path's
+one-sentence calls; compare both settings.
+
 Also printed: the model alone on the drafted segments (what the model costs
 without segmentation), drafting alone, ``import claimmine`` time and time to
 the first result, each in a fresh subprocess (median of 3), and the load
@@ -116,15 +121,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--skip-naive", action="store_true", help="leave out the (slow) naive baseline")
+    parser.add_argument("--threads", type=int, help="intra-op threads of every path (default: the libraries')")
     args = parser.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     load_before = os.getloadavg()
     sentences = news_sentences(args.sentences)
-    print(f"{len(sentences)} sentences from seeds/news/dev + train; {os.cpu_count()} CPUs; "
-          f"load average before {load_before[0]:.2f}")
+    print(
+        f"{len(sentences)} sentences from seeds/news/dev + train; {os.cpu_count()} CPUs; "
+        f"threads {args.threads or 'default'}; load average before {load_before[0]:.2f}"
+    )
 
     rates: dict[str, float] = {}
-    torch_analyzer = Analyzer(TORCH_MODEL, attribution="rules")
-    fast_analyzer = Analyzer(FAST_MODEL, attribution="rules")
+    torch_analyzer = Analyzer(TORCH_MODEL, attribution="rules", threads=args.threads)
+    fast_analyzer = Analyzer(FAST_MODEL, attribution="rules", threads=args.threads)
     for analyzer in (torch_analyzer, fast_analyzer):
         analyzer.analyze(FIRST_TEXT)  # load the weights outside the timing
     if not args.skip_naive:
@@ -144,7 +156,8 @@ def main() -> None:
         seconds, _ = timed(lambda analyzer=analyzer: analyzer.labeler.label(drafts))
         parts[f"model alone, {name} ({len(drafts)} segments)"] = len(sentences) / seconds
 
-    pairs = [pair for x, y in zip(torch_results, fast_results, strict=True) for pair in zip(x.segments, y.segments)]
+    both = zip(torch_results, fast_results, strict=True)
+    pairs = [pair for x, y in both for pair in zip(x.segments, y.segments, strict=True)]
     same = sum(a.kind is b.kind and a.certainty is b.certainty for a, b in pairs) / len(pairs)
 
     import_code = "import time; t = time.perf_counter(); import claimmine; print(time.perf_counter() - t)"
