@@ -6,10 +6,12 @@ handles run with it too (it loads once per session).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from claimmine import Analysis, Analyzer, QuoteStyle
-from claimmine.attributor import shipped_tagger
+from claimmine.attributor import TaggerAttributor, shipped_tagger
 from claimmine.results import Attribution
 
 TAGGER = shipped_tagger()
@@ -131,3 +133,21 @@ def test_relations_serialise_with_content() -> None:
     assert relation["content"] == [{"text": "talks would resume", "start": 18, "end": 36}]
     assert relation["quote"] == "indirect"
     assert data["segments"][0]["attribution"] == relation
+
+
+def test_tagger_governance_is_chosen_explicitly() -> None:
+    with pytest.raises(ValueError, match="governs"):
+        TaggerAttributor(Path("unused"), governs="model")
+
+
+@pytest.mark.skipif(TAGGER is None, reason="no shipped tagger")
+def test_tagger_may_govern_every_segment_its_content_covers() -> None:
+    assert TAGGER is not None
+    text = "The minister spoke for an hour. “We are ready. The talks will go on.” Prices rose."
+    ruled = Analyzer("rules", attribution=TaggerAttributor(TAGGER)).analyze(text)
+    tagged = Analyzer("rules", attribution=TaggerAttributor(TAGGER, governs="tagger")).analyze(text)
+    for analysis in (ruled, tagged):
+        assert all(s.attribution is None or s.attribution in analysis.attributions for s in analysis.segments)
+    assert sum(s.attribution is not None for s in tagged.segments) >= sum(
+        s.attribution is not None for s in ruled.segments
+    )
