@@ -30,8 +30,8 @@ class Analyzer:
     the same way: a tagger folder, ``"rules"``, an
     :class:`~claimmine.attributor.Attributor`, or ``None`` for
     ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules; with
-    ``model="rules"`` it defaults to the rules too. Weights load on first use,
-    once per folder.
+    ``model="rules"`` or a fast (ONNX) model it defaults to the rules, so that
+    these run without torch. Weights load on first use, once per folder.
 
     >>> an = Analyzer().analyze("The ministry said the bridge would reopen.")
     >>> an.segments[0].kind.value
@@ -46,8 +46,10 @@ class Analyzer:
         threads: int | None = None,
     ) -> None:
         self.labeler = resolve(model, threads=threads)
-        if attribution is None and isinstance(model, str) and model == RULES:
-            attribution = RULES  # "rules" asks for the whole rule baseline unless told otherwise
+        if attribution is None and (model == RULES or getattr(self.labeler, "backend", None) == "onnx"):
+            # "rules" asks for the whole rule baseline, and the fast model for a runtime without torch (the
+            # tagger needs torch), unless the caller names an attribution finder.
+            attribution = RULES
         self.attributor = resolve_attributor(attribution)
 
     def analyze(self, text: str) -> Analysis:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from claimmine.analyzer import Analyzer
+from claimmine.cli_options import add_model_options
 from claimmine.errors import ClaimmineError, InputFormatError
 from claimmine.results import Analysis
 from claimmine.score_command import add_parser as add_score_parser
@@ -67,20 +68,6 @@ def _parser() -> argparse.ArgumentParser:
         add_model_options(command)
     add_score_parser(commands)
     return parser
-
-
-def add_model_options(command: argparse.ArgumentParser) -> None:
-    """Add ``--model`` and ``--attribution`` to a subcommand."""
-    command.add_argument(
-        "--model",
-        default=None,
-        help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)",
-    )
-    command.add_argument(
-        "--attribution",
-        default=None,
-        help="attribution tagger folder, or 'rules' (default: $CLAIMMINE_TAGGER, else the shipped tagger)",
-    )
 
 
 def write_html(analysis: Analysis, output: str, *, title: str | None = None) -> int:

@@ -80,6 +80,7 @@ class LazyModelLabeler:
     def __init__(self, folder: Path, *, threads: int | None = None) -> None:
         self.folder = folder
         self.threads = threads
+        self.backend = Manifest.read(folder).backend
 
     @property
     def name(self) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from claimmine.cli_options import add_model_options
 from claimmine.errors import ClaimmineError, ResumeError
 from claimmine.outputs import Existing, OutputWriter, open_output
 from claimmine.records import FORMATS, InputRecord, RecordReader, format_of
@@ -57,9 +58,7 @@ def add_parser(commands: Any) -> None:
         "--id-field", default="id", help="the id field, copied to the output (default: id; else the line number)"
     )
     score.add_argument("--batch-size", type=_positive, default=64, help="records per batch (default: 64)")
-    score.add_argument(
-        "--model", default=None, help="model folder, or 'rules' (default: $CLAIMMINE_MODEL, else the shipped model)"
-    )
+    add_model_options(score)
     score.add_argument("--resume", action="store_true", help="go on after an interrupted run, skipping what it wrote")
     score.add_argument("--overwrite", action="store_true", help="replace an output that already holds data")
     score.add_argument("--strict", action="store_true", help="exit with status 1 if any record is an error")
@@ -112,7 +111,7 @@ def _open(args: argparse.Namespace) -> tuple[RecordReader, OutputWriter, Existin
     out_format = format_of(args.output, args.output_format, "output")
     if "-" not in (args.input, args.output) and Path(args.output).resolve() == Path(args.input).resolve():
         raise ClaimmineError("the output is the input file; choose another output")
-    scorer = Scorer(args.model)  # a bad --model fails here, before an output file is made
+    scorer = Scorer(args.model, attribution=args.attribution)  # a bad --model fails here, before an output file is made
     reader = RecordReader(
         args.input, in_format, text_field=args.text_field, id_field=args.id_field, batch_rows=args.batch_size
     )

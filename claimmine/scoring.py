@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from claimmine.analyzer import Analyzer
+from claimmine.attributor import Attributor
 from claimmine.errors import ClaimmineError
 from claimmine.labeler import Labeler
 from claimmine.labels import SegmentKind
@@ -108,8 +109,8 @@ def flatten(result: Mapping[str, Any]) -> dict[str, Any]:
 class Scorer:
     """Scores batches of texts; build one and reuse it (the model loads once, on first use).
 
-    ``model`` is what :class:`~claimmine.Analyzer` takes; ``text_field`` names the column that
-    :meth:`__call__` reads.
+    ``model`` and ``attribution`` are what :class:`~claimmine.Analyzer` takes; ``text_field`` names the
+    column that :meth:`__call__` reads.
 
     >>> scorer = Scorer("rules")
     >>> [r["ok"] for r in scorer.score(["It rained.", None])]
@@ -119,9 +120,13 @@ class Scorer:
     """
 
     def __init__(
-        self, model: str | os.PathLike[str] | Labeler | None = None, *, text_field: str = "text"
+        self,
+        model: str | os.PathLike[str] | Labeler | None = None,
+        *,
+        attribution: str | os.PathLike[str] | Attributor | None = None,
+        text_field: str = "text",
     ) -> None:
-        self.analyzer = Analyzer(model)
+        self.analyzer = Analyzer(model, attribution=attribution)
         self.text_field = text_field
 
     def score(self, texts: Iterable[object]) -> list[dict[str, Any]]:

@@ -19,15 +19,18 @@ def assert_invariants(analysis: Analysis) -> None:
         previous_end = segment.end
         for index in range(segment.start, segment.end):
             covered[index] = True
-        for span in [c for c in segment.cues] + _attribution_spans(segment):
-            assert segment.start <= span.start < span.end <= segment.end
-            assert text[span.start : span.end] == span.text
+        for cue in segment.cues:
+            assert segment.start <= cue.start < cue.end <= segment.end
+            assert text[cue.start : cue.end] == cue.text
+        # A relation may reach beyond the segment it governs (a quote before "he said"), but it is one of the
+        # document's relations.
+        assert segment.attribution is None or any(segment.attribution is a for a in analysis.attributions)
     missed = [i for i, char in enumerate(text) if not covered[i] and not char.isspace()]
     assert not missed, f"characters outside every segment: {[text[i] for i in missed[:10]]}"
-
-
-def _attribution_spans(segment: object) -> list:  # type: ignore[type-arg]
-    attribution = getattr(segment, "attribution", None)
-    if attribution is None:
-        return []
-    return [span for span in (attribution.source, attribution.cue) if span is not None]
+    cue_starts = [a.cue.start for a in analysis.attributions if a.cue is not None]
+    assert cue_starts == sorted(cue_starts), "relations are not in cue order"
+    for relation in analysis.attributions:
+        for span in (relation.source, relation.cue, *relation.content):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
+                assert text[span.start : span.end] == span.text

@@ -130,7 +130,7 @@ def test_parquet_resumes_from_its_whole_parts(
     labeler = FailingLabeler(6, error)  # the 6th batch fails: 12 rows are in whole parts, 3 in an open one
 
     def failing_scorer(model: Any, **options: Any) -> Scorer:
-        return Scorer(labeler, **options)
+        return Scorer(labeler, **{**options, "attribution": "rules"})
 
     monkeypatch.setattr(score_command, "Scorer", failing_scorer)
     if error is Crash:
