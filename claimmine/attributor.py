@@ -8,7 +8,6 @@ loads lazily, once per folder.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from claimmine.errors import ModelNotFoundError
 from claimmine.labeler import Draft
 from claimmine.linking import governing, rule_relations, tagged_relations
+from claimmine.models import shipped_model
 from claimmine.results import Attribution
 
 if TYPE_CHECKING:
@@ -127,14 +127,7 @@ def shipped_tagger() -> Path | None:
     >>> shipped_tagger() is None or shipped_tagger().name == DEFAULT_TAGGER
     True
     """
-    spec = importlib.util.find_spec("claimmine._models")  # an installed wheel
-    places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
-    places.append(Path(__file__).resolve().parents[1] / "models")  # a source checkout or editable install
-    for place in places:
-        folder = place / DEFAULT_TAGGER
-        if (folder / "model.safetensors").is_file():
-            return folder
-    return None
+    return shipped_model(DEFAULT_TAGGER)
 
 
 def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) -> Attributor:

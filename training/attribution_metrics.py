@@ -19,23 +19,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from claimmine.relations import ROLES
-from training.polnear import Spans
+from training.polnear import Relation, Spans
 
 _EDGE = " \t\n\r\u00a0,.;:"
-
-
-@dataclass(frozen=True)
-class RoleSpans:
-    """One relation as spans per role (any of them may be empty)."""
-
-    source: Spans
-    cue: Spans
-    content: Spans
-
-    def role(self, name: str) -> Spans:
-        """Return the spans of role ``name``."""
-        spans: Spans = getattr(self, name)
-        return spans
 
 
 @dataclass
@@ -67,12 +53,12 @@ class SpanScores:
 
     counts: dict[tuple[str, str], Counts] = field(default_factory=dict)
 
-    def add(self, text: str, predicted: Sequence[RoleSpans], gold: Sequence[RoleSpans]) -> None:
+    def add(self, text: str, predicted: Sequence[Relation], gold: Sequence[Relation]) -> None:
         """Score one document's predicted relations against its gold relations.
 
         >>> scores = SpanScores()
-        >>> gold = [RoleSpans(((0, 2),), ((3, 7),), ((8, 16),))]
-        >>> scores.add("He said it rains.", [RoleSpans(((0, 2),), ((3, 7),), ((8, 13),))], gold)
+        >>> gold = [Relation(((0, 2),), ((3, 7),), ((8, 16),))]
+        >>> scores.add("He said it rains.", [Relation(((0, 2),), ((3, 7),), ((8, 13),))], gold)
         >>> round(scores.counts["content", "overlap"].f1(), 2), round(scores.counts["content", "exact"].f1(), 2)
         (1.0, 0.0)
         """
@@ -97,10 +83,10 @@ class SpanScores:
         ]
 
 
-def align(text: str, predicted: Sequence[RoleSpans], gold: Sequence[RoleSpans]) -> list[tuple[int, int]]:
+def align(text: str, predicted: Sequence[Relation], gold: Sequence[Relation]) -> list[tuple[int, int]]:
     """Pair predicted with gold relations one-to-one, maximising shared characters in the same roles.
 
-    >>> align("ab cd", [RoleSpans((), ((3, 5),), ())], [RoleSpans((), ((0, 2),), ()), RoleSpans((), ((3, 5),), ())])
+    >>> align("ab cd", [Relation((), ((3, 5),), ())], [Relation((), ((0, 2),), ()), Relation((), ((3, 5),), ())])
     [(0, 1)]
     """
     if not predicted or not gold:

@@ -14,18 +14,18 @@ from pathlib import Path
 
 from claimmine.analyzer import Analyzer
 from claimmine.results import Attribution
-from training.attribution_metrics import RoleSpans, SpanScores
-from training.polnear import Article, load_articles
+from training.attribution_metrics import SpanScores
+from training.polnear import Article, Relation, load_articles
 
 
-def as_role_spans(attribution: Attribution) -> RoleSpans:
+def as_role_spans(attribution: Attribution) -> Relation:
     """Return a relation's spans per role.
 
     >>> from claimmine.results import Span
     >>> as_role_spans(Attribution(None, Span("said", 3, 7), None, False, content=(Span("x", 8, 9),)))
-    RoleSpans(source=(), cue=((3, 7),), content=((8, 9),))
+    Relation(source=(), cue=((3, 7),), content=((8, 9),))
     """
-    return RoleSpans(
+    return Relation(
         ((attribution.source.start, attribution.source.end),) if attribution.source else (),
         ((attribution.cue.start, attribution.cue.end),) if attribution.cue else (),
         tuple((span.start, span.end) for span in attribution.content),
@@ -40,7 +40,7 @@ def score(articles: Sequence[Article], attribution: str, batch: int = 8) -> Span
         chunk = articles[begin : begin + batch]
         drafted = analyzer.draft_batch([article.text for article in chunk])
         for article, (_, relations) in zip(chunk, drafted, strict=True):
-            gold = [RoleSpans(r.source, r.cue, r.content) for r in article.relations]
+            gold = [Relation(r.source, r.cue, r.content) for r in article.relations]
             scores.add(article.text, [as_role_spans(r) for r in relations], gold)
     return scores
 

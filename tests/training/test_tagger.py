@@ -10,10 +10,10 @@ import pytest
 
 from claimmine import Analyzer, ModelFormatError
 from claimmine.tagger import AttributionTagger
-from training.attribution_metrics import RoleSpans, SpanScores
+from training.attribution_metrics import SpanScores
 from training.evaluate_attribution import main as evaluate_main
 from training.evaluate_attribution import score
-from training.polnear import load_articles
+from training.polnear import Relation, load_articles
 from training.train_tagger import TaggerConfig, train
 
 TEXT = "The ministry said talks would resume. Prices rise. The police said it would rain."
@@ -74,7 +74,7 @@ def test_loader_reads_one_annotator_per_article(polnear: Path) -> None:
 def test_gold_relations_score_perfectly(polnear: Path) -> None:
     scores = SpanScores()
     for article in load_articles(polnear, "dev"):
-        gold = [RoleSpans(r.source, r.cue, r.content) for r in article.relations]
+        gold = [Relation(r.source, r.cue, r.content) for r in article.relations]
         scores.add(article.text, gold, gold)
     assert all(row["f1"] == 1.0 for row in scores.table())
 
