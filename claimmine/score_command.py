@@ -69,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``claimmine score`` with parsed arguments; return the exit status.
 
     >>> run(argparse.Namespace(input="/no/such.jsonl", output="-", input_format=None, output_format=None,
-    ...     text_field="text", id_field="id", batch_size=8, model="rules", resume=False, overwrite=False,
-    ...     strict=False, quiet=True))
+    ...     text_field="text", id_field="id", batch_size=8, model="rules", attribution=None, resume=False,
+    ...     overwrite=False, strict=False, quiet=True))
     2
     """
     try:
