@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from claimmine.errors import ModelNotFoundError
 from claimmine.labeler import Draft
+from claimmine.labels import QuoteStyle
 from claimmine.linking import governing, rule_relations, tagged_relations
 from claimmine.models import shipped_model
 from claimmine.results import Attribution
@@ -103,9 +105,15 @@ class TaggerAttributor:
 
 
 def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> Linked:
-    """Govern the drafts where the rules see a cue: by the tagged relation sharing that cue, else the rules' own."""
+    """Govern the drafts where the rules see a cue, by the rules' relation there.
+
+    Where the tagger has a relation with the same cue, the two merge: source,
+    cue and type from the rules (more precise on the project's news), content
+    and quote style from the tagger (which reads beyond the segment).
+    """
     per_draft: list[Attribution | None] = []
     extra: list[Attribution] = []
+    relations = list(relations)
     found = iter(rule_relations(text, [(d.start, d.end, d.attribution) for d in drafts]))
     for draft in drafts:
         ruled = next(found) if draft.attribution is not None else None
@@ -113,10 +121,20 @@ def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> 
             per_draft.append(None)
             continue
         cue = ruled.cue
-        tagged = next((r for r in relations if r.cue and r.cue.start < cue.end and cue.start < r.cue.end), None)
-        if tagged is None:
+        index = next(
+            (i for i, r in enumerate(relations) if r.cue and r.cue.start < cue.end and cue.start < r.cue.end), None
+        )
+        if index is None:
             extra.append(ruled)
-        per_draft.append(tagged or ruled)
+            per_draft.append(ruled)
+            continue
+        tagged = relations[index]
+        content = tagged.content or ruled.content
+        relations[index] = replace(
+            ruled, content=content, quote=tagged.quote if tagged.content else ruled.quote
+        )
+        relations[index] = replace(relations[index], direct=relations[index].quote is QuoteStyle.DIRECT)
+        per_draft.append(relations[index])
     merged = sorted([*relations, *extra], key=lambda r: r.cue.start if r.cue else 0)
     return merged, per_draft
 
