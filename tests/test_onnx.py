@@ -29,26 +29,9 @@ pytest.importorskip("onnxruntime", reason="the fast runtime needs claimmine[fast
 pytest.importorskip("onnxscript", reason="exporting needs claimmine[export]")
 
 from claimmine.onnx_model import OnnxLabeler
+from tests.vocabulary import WORDS
 from training.export_onnx import export, stale_reasons
 
-WORDS = [
-    "the",
-    "ministry",
-    "said",
-    "talks",
-    "would",
-    "resume",
-    "may",
-    "might",
-    "could",
-    "rain",
-    "police",
-    "analysts",
-    "expect",
-    "prices",
-    "rise",
-    "it",
-]
 HINT_WORDS = ["official", "source", "no", "cue", "hedges", "possible", "probable", "collective"]
 TEXTS = [
     "The ministry said talks would resume.",

@@ -8,24 +8,9 @@ import pytest
 import torch
 from transformers import BertConfig, BertModel, BertTokenizer
 
-WORDS = [
-    "the",
-    "ministry",
-    "said",
-    "talks",
-    "would",
-    "resume",
-    "may",
-    "might",
-    "could",
-    "rain",
-    "police",
-    "analysts",
-    "expect",
-    "prices",
-    "rise",
-    "it",
-]
+from tests.vocabulary import WORDS
+
+
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tiny-bert")
