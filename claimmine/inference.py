@@ -67,12 +67,7 @@ class Manifest:
     def read(cls, folder: Path) -> Manifest:
         """Read and check ``folder/manifest.json``."""
         path = folder / "manifest.json"
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelFormatError(f"{folder} has no manifest.json; is it a claimmine model folder?") from None
-        except json.JSONDecodeError as error:
-            raise ModelFormatError(f"{path} is not valid JSON: {error}") from None
+        raw = read_manifest(folder, "model")
         if raw.get("format") != MANIFEST_FORMAT:
             raise ModelFormatError(f"{path} has format {raw.get('format')!r}; this claimmine reads {MANIFEST_FORMAT}")
         labels = raw.get("labels", {})
@@ -99,6 +94,24 @@ class Manifest:
             raw=raw,
             backend=backend,
         )
+
+
+def read_manifest(folder: Path, what: str) -> dict[str, Any]:
+    """Read a folder's ``manifest.json``; :class:`ModelFormatError` says what is wrong when it can't.
+
+    >>> read_manifest(Path("/no/such/folder"), "tagger")
+    Traceback (most recent call last):
+    ...
+    claimmine.errors.ModelFormatError: /no/such/folder has no manifest.json; is it a claimmine tagger folder?
+    """
+    path = folder / "manifest.json"
+    try:
+        raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelFormatError(f"{folder} has no manifest.json; is it a claimmine {what} folder?") from None
+    except json.JSONDecodeError as error:
+        raise ModelFormatError(f"{path} is not valid JSON: {error}") from None
+    return raw
 
 
 def certainty_score(probabilities: Sequence[float], regression: float, source: str) -> tuple[Certainty, float]:

@@ -10,7 +10,6 @@ context on both sides. torch is imported here only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from torch import nn
 from transformers import BertConfig, BertModel, BertTokenizer
 
 from claimmine.errors import ModelFormatError, ModelNotFoundError
+from claimmine.inference import read_manifest
 from claimmine.relations import TAGS, Grouped, group, spans_from_tags
 
 TAGGER_FORMAT = 1
@@ -57,12 +57,7 @@ class TaggerManifest:
     def read(cls, folder: Path) -> TaggerManifest:
         """Read and check ``folder/manifest.json``."""
         path = folder / "manifest.json"
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelFormatError(f"{folder} has no manifest.json; is it a claimmine tagger folder?") from None
-        except json.JSONDecodeError as error:
-            raise ModelFormatError(f"{path} is not valid JSON: {error}") from None
+        raw = read_manifest(folder, "tagger")
         if raw.get("task") != TAGGER_TASK or raw.get("format") != TAGGER_FORMAT:
             raise ModelFormatError(f"{path} does not describe a format-{TAGGER_FORMAT} {TAGGER_TASK}")
         if tuple(raw.get("tags", ())) != TAGS:
@@ -119,7 +114,8 @@ class AttributionTagger:
             chunk = [windows[w] for w in order[begin : begin + self.batch_size]]
             logits = self._run([encoded["input_ids"][i][a:b] for i, a, b in chunk])
             for row, (i, a, b) in enumerate(chunk):
-                centrality = torch.tensor([min(t - a, b - 1 - t) for t in range(a, b)], dtype=torch.float)
+                positions = torch.arange(a, b, dtype=torch.float)
+                centrality = torch.minimum(positions - a, b - 1 - positions)
                 better = centrality > weights[i][a:b]
                 votes[i][a:b][better] = logits[row, 1 : 1 + b - a][better]
                 weights[i][a:b] = torch.maximum(weights[i][a:b], centrality)
