@@ -12,7 +12,7 @@ from claimmine.labeler import Draft, Labeler
 from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
 from claimmine.results import Analysis, Attribution, Segment
-from claimmine.rules import rule_labels
+from claimmine.rules import rule_labels, same_rule_view
 from claimmine.segmentation import segment_spans
 
 
@@ -117,7 +117,11 @@ def _relinked(draft: Draft, attribution: Attribution | None) -> Draft:
     """Give a draft the relation that governs it, and the rule labels that follow from that relation."""
     if attribution is draft.attribution:
         return draft
-    return Draft(draft.text, draft.start, draft.end, attribution, rule_labels(draft.text, draft.start, attribution))
+    # A relation the rules read the same way (theirs, given content) keeps the labels already computed.
+    labels = draft.rules if same_rule_view(attribution, draft.attribution) else None
+    return Draft(
+        draft.text, draft.start, draft.end, attribution, labels or rule_labels(draft.text, draft.start, attribution)
+    )
 
 
 def draft_segments(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[Draft]:

@@ -129,11 +129,10 @@ def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> 
             per_draft.append(ruled)
             continue
         tagged = relations[index]
-        content = tagged.content or ruled.content
+        quote = tagged.quote if tagged.content else ruled.quote
         relations[index] = replace(
-            ruled, content=content, quote=tagged.quote if tagged.content else ruled.quote
+            ruled, content=tagged.content or ruled.content, quote=quote, direct=quote is QuoteStyle.DIRECT
         )
-        relations[index] = replace(relations[index], direct=relations[index].quote is QuoteStyle.DIRECT)
         per_draft.append(relations[index])
     merged = sorted([*relations, *extra], key=lambda r: r.cue.start if r.cue else 0)
     return merged, per_draft

@@ -83,6 +83,25 @@ def rule_labels(text: str, offset: int, attribution: Attribution | None) -> Rule
     return RuleLabels(kind, certainty, RULE_SCORES[certainty], cues)
 
 
+def same_rule_view(first: Attribution | None, second: Attribution | None) -> bool:
+    """Tell whether :func:`rule_labels` labels a segment alike under either attribution.
+
+    The rules read only whether there is one, its source type and its cue's words.
+
+    >>> from claimmine.results import Span
+    >>> said = Attribution(None, Span("said", 3, 7), None, False)
+    >>> same_rule_view(said, Attribution(None, Span("said", 3, 7), None, True)), same_rule_view(said, None)
+    (True, False)
+    """
+    if first is None or second is None:
+        return first is second
+    return first.source_type is second.source_type and _cue_words(first) == _cue_words(second)
+
+
+def _cue_words(attribution: Attribution) -> str | None:
+    return " ".join(attribution.cue.text.lower().split()) if attribution.cue else None
+
+
 def _kind(attribution: Attribution | None, framed: bool, writer_hedged: bool, certainty: Certainty) -> SegmentKind:
     if attribution is not None and attribution.source_type is SourceType.OFFICIAL:
         return SegmentKind.OFFICIAL_STATEMENT
@@ -98,7 +117,7 @@ def _believed(attribution: Attribution | None) -> bool:
     """Tell whether the attribution's cue is a verb of belief or expectation ("analysts expect")."""
     if attribution is None or attribution.cue is None:
         return False
-    return lexicon().reporting.table.get(" ".join(attribution.cue.text.lower().split())) == "belief"
+    return lexicon().reporting.table.get(_cue_words(attribution) or "") == "belief"
 
 
 def _cue(text: str, offset: int, match: Match, kind: CueType, certainty: Certainty | None) -> Cue:
