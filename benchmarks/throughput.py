@@ -91,7 +91,7 @@ def naive_pipeline() -> Callable[[str], list[Any]]:
     drafter = Analyzer("rules", attribution="rules")
 
     def run(sentence: str) -> list[Any]:
-        (drafts, _), = drafter.draft_batch([sentence])
+        ((drafts, _),) = drafter.draft_batch([sentence])
         return [
             classify({"text": d.text, "text_pair": attribution_hint(d)}, truncation=True, max_length=128)
             for d in drafts

@@ -133,6 +133,7 @@ class Encoder(nn.Module):
 
     def __init__(self, config: EncoderConfig) -> None:
         super().__init__()
+        self.config = config
         self.embeddings = _Embeddings(config)
         self.encoder = _Stack(config)
 

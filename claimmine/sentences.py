@@ -107,7 +107,7 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     # pysbd ends a sentence at every line break; a block's breaks only wrap lines.
     flat = block.replace("\r", " ").replace("\n", " ")
-    pieces = [p for p in _segmenter().segment(flat) if p.strip()]
+    pieces = _pieces(flat)
     bounds = _align(block, pieces)
     if bounds is None:
         bounds = [(0, len(block))]
@@ -117,6 +117,12 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if a < b:
             spans.append((start + a, start + b))
     return spans
+
+
+def _pieces(flat: str) -> list[str]:
+    # pysbd's segment() would search the whole text again with a fresh regex per sentence to give back the
+    # original whitespace; _align maps the pieces by their non-space characters anyway, so that step is skipped.
+    return [p for p in _segmenter().processor(flat).process() if p.strip()]
 
 
 def _align(block: str, pieces: list[str]) -> list[tuple[int, int]] | None:

@@ -123,6 +123,21 @@ def test_the_onnx_graph_computes_what_torch_computes(tiny: Path, exported_fp32: 
         np.testing.assert_allclose(fast[key], reference[key], atol=1e-4)
 
 
+def test_the_fused_graph_computes_what_torch_computes(tiny: Path, tmp_path: Path) -> None:
+    import onnx
+
+    out = tmp_path / "tiny-v0-fused"
+    export(tiny, out, keep_fp32=["encoder."], fused=True)
+    nodes = onnx.load(str(out / "model.int8.onnx")).graph.node
+    attentions = [node.name for node in nodes if node.op_type == "Attention"]
+    assert attentions == ["/model/encoder/layer.0/attention/Attention", "/model/encoder/layer.1/attention/Attention"]
+    hints = ["official source: the ministry; cue: said", "no source", "no source", "collective source", "no source"]
+    reference = ModelLabeler(tiny).outputs(TEXTS, hints)
+    fast = OnnxLabeler(out).outputs(TEXTS, hints)
+    for key in ("certainty", "score", "kind"):
+        np.testing.assert_allclose(fast[key], reference[key], atol=1e-4)
+
+
 def test_int8_outputs_stay_close_to_torch(tiny: Path, exported: Path) -> None:
     reference = ModelLabeler(tiny).outputs(TEXTS)
     fast = OnnxLabeler(exported).outputs(TEXTS)

@@ -77,9 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     result = agreement(ours, theirs)
     print(f"# {reference.labeler.name} against {other.labeler.name}: {result.segments} gold segments")
     print(f"same kind {result.kind:.4f}  same certainty {result.certainty:.4f}  same both {result.both:.4f}")
-    print(
-        f"certainty_score difference: mean {result.score_mean_difference:.4f}  max {result.score_max_difference:.4f}"
-    )
+    print(f"certainty_score difference: mean {result.score_mean_difference:.4f}  max {result.score_max_difference:.4f}")
     for i in result.disagreements:
         a, b = ours[i], theirs[i]
         print(
