@@ -2,6 +2,10 @@
 
 ``python benchmarks/throughput.py`` (``--sentences N`` for a shorter run).
 
+Every path runs ``--rounds`` times (default 3), the paths taking turns in
+each round, and the median rate is printed with every round's: on this
+shared machine one timing can be 30% off the next.
+
 The corpus: the first 2,000 sentences (claimmine's sentence splitter) of the
 news dev texts followed by the news train texts (``seeds/news``: 2,008 in
 all), each analysed as its own text. Every path does the whole job:
@@ -122,6 +126,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=2000)
     parser.add_argument("--skip-naive", action="store_true", help="leave out the (slow) naive baseline")
     parser.add_argument("--threads", type=int, help="intra-op threads of every path (default: the libraries')")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of every path; the median is printed")
     args = parser.parse_args()
     if args.threads:
         import torch
@@ -134,27 +139,34 @@ def main() -> None:
         f"threads {args.threads or 'default'}; load average before {load_before[0]:.2f}"
     )
 
-    rates: dict[str, float] = {}
     torch_analyzer = Analyzer(TORCH_MODEL, attribution="rules", threads=args.threads)
     fast_analyzer = Analyzer(FAST_MODEL, attribution="rules", threads=args.threads)
     for analyzer in (torch_analyzer, fast_analyzer):
         analyzer.analyze(FIRST_TEXT)  # load the weights outside the timing
+    paths: dict[str, Callable[[], Any]] = {}
     if not args.skip_naive:
         run = naive_pipeline()
         run(FIRST_TEXT)
-        seconds, _ = timed(lambda: [run(s) for s in sentences])
-        rates["naive: transformers pipeline, one at a time"] = len(sentences) / seconds
-    seconds, torch_results = timed(lambda: torch_analyzer.analyze_batch(sentences))
-    rates["claimmine torch (analyze_batch)"] = len(sentences) / seconds
-    seconds, fast_results = timed(lambda: fast_analyzer.analyze_batch(sentences))
-    rates["claimmine fast: ONNX int8 (analyze_batch)"] = len(sentences) / seconds
-
-    seconds, drafted = timed(lambda: fast_analyzer.draft_batch(sentences))
-    drafts = [d for document, _ in drafted for d in document]
-    parts = {"drafting alone (segmentation, attribution, rules)": len(sentences) / seconds}
-    for name, analyzer in (("torch", torch_analyzer), ("fast", fast_analyzer)):
-        seconds, _ = timed(lambda analyzer=analyzer: analyzer.labeler.label(drafts))
-        parts[f"model alone, {name} ({len(drafts)} segments)"] = len(sentences) / seconds
+        paths["naive: transformers pipeline, one at a time"] = lambda: [run(s) for s in sentences]
+    paths["claimmine torch (analyze_batch)"] = lambda: torch_analyzer.analyze_batch(sentences)
+    paths["claimmine fast: ONNX int8 (analyze_batch)"] = lambda: fast_analyzer.analyze_batch(sentences)
+    drafts = [d for document, _ in fast_analyzer.draft_batch(sentences) for d in document]
+    part_paths: dict[str, Callable[[], Any]] = {
+        "drafting alone (segmentation, attribution, rules)": lambda: fast_analyzer.draft_batch(sentences),
+        f"model alone, torch ({len(drafts)} segments)": lambda: torch_analyzer.labeler.label(drafts),
+        f"model alone, fast ({len(drafts)} segments)": lambda: fast_analyzer.labeler.label(drafts),
+    }
+    # Every round runs every path once, in turn, so that a change in the machine's load hits them alike.
+    samples: dict[str, list[float]] = {name: [] for name in [*paths, *part_paths]}
+    outputs: dict[str, Any] = {}
+    for _ in range(args.rounds):
+        for name, function in [*paths.items(), *part_paths.items()]:
+            seconds, outputs[name] = timed(function)
+            samples[name].append(len(sentences) / seconds)
+    rates = {name: statistics.median(samples[name]) for name in paths}
+    parts = {name: statistics.median(samples[name]) for name in part_paths}
+    torch_results = outputs["claimmine torch (analyze_batch)"]
+    fast_results = outputs["claimmine fast: ONNX int8 (analyze_batch)"]
 
     both = zip(torch_results, fast_results, strict=True)
     pairs = [pair for x, y in both for pair in zip(x.segments, y.segments, strict=True)]
@@ -173,6 +185,12 @@ def main() -> None:
     load_after = os.getloadavg()
 
     naive = rates.get("naive: transformers pipeline, one at a time")
+    print(
+        f"\nmedian of {args.rounds} rounds; every round: "
+        + ", ".join(
+            f"{name.split(':')[0].split(' (')[0]} {' / '.join(f'{r:.0f}' for r in samples[name])}" for name in paths
+        )
+    )
     print("\n| path (end to end) | sentences/s | vs naive |\n|---|---:|---:|")
     for name, rate in rates.items():
         print(f"| {name} | {rate:,.0f} | {f'{rate / naive:.1f}x' if naive else '-'} |")

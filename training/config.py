@@ -23,7 +23,9 @@ class TrainConfig:
     segment as a second input (see :func:`claimmine.model.attribution_hint`). ``news_repeat`` repeats the
     project's news train set to weigh it against the larger corpora.
     ``polnear_silver`` adds that many silver kind examples from PolNeAR
-    (:mod:`training.silver`; 0 = none).
+    (:mod:`training.silver`; 0 = none). ``weasel_corpora`` names corpora whose
+    binary label marks vague sources, learnt as kind (speculation or not)
+    instead of certainty (see :func:`training.examples.corpus_examples`).
 
     >>> TrainConfig().heads
     'multitask'
@@ -59,6 +61,7 @@ class TrainConfig:
     news_train: tuple[str, ...] = ("seeds/news/train",)
     news_repeat: int = 4
     polnear_silver: int = 0
+    weasel_corpora: tuple[str, ...] = ()
     kind_weight: float = 1.0
     score_weight: float = 2.0
     binary_weight: float = 0.5
@@ -80,8 +83,9 @@ class TrainConfig:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown config keys: {sorted(unknown)}; known keys: {sorted(known)}")
-        if "news_train" in data:
-            data = {**data, "news_train": tuple(data["news_train"])}
+        for key in ("news_train", "weasel_corpora"):
+            if key in data:
+                data = {**data, key: tuple(data[key])}
         return cls(**data)
 
     @classmethod

@@ -3,7 +3,8 @@
 Each example has ``text`` and four targets, ``-1`` where unknown:
 ``certainty`` (class index), ``score`` (commitment in [0, 1]),
 ``uncertain`` (1 for a sentence known to be hedged but of unknown strength)
-and ``kind`` (class index; only the news gold has it).
+and ``kind`` (class index; the news gold has it, and a *weasel* corpus
+gives :data:`NOT_SPECULATION` or speculation, see :func:`corpus_examples`).
 """
 
 from __future__ import annotations
@@ -25,15 +26,27 @@ from training.gold import GoldDocument, load_gold
 CERTAINTY_INDEX = {c.value: i for i, c in enumerate(Certainty)}
 KIND_INDEX = {k.value: i for i, k in enumerate(SegmentKind)}
 COLUMNS = ("text", "hint", "certainty", "score", "uncertain", "kind", "corpus")
+# A kind target: any kind but speculation (a sentence a weasel corpus marks as free of vague sources).
+NOT_SPECULATION = -2
 
 
-def corpus_examples(name: str, split: str, data_dir: Path, limit: int = 0, seed: int = 0) -> Dataset:
-    """Load one corpus split as examples, keeping at most ``limit`` rows (a seeded sample; 0 = all)."""
+def corpus_examples(
+    name: str, split: str, data_dir: Path, limit: int = 0, seed: int = 0, *, weasel: bool = False
+) -> Dataset:
+    """Load one corpus split as examples, keeping at most ``limit`` rows (a seeded sample; 0 = all).
+
+    ``weasel`` reads the binary label as *vague source or not* (CoNLL-2010 Wikipedia): by the label scheme a
+    vague collective's view is kind ``speculation``, so an uncertain row becomes a speculation example and a
+    certain one a :data:`NOT_SPECULATION` example, neither with a certainty target.
+    """
     rows = load_corpus(name, split, data_dir)
     if limit and len(rows) > limit:
         rows = rows.shuffle(seed=seed).select(range(limit))
 
     def convert(row: dict[str, Any]) -> dict[str, Any]:
+        if weasel:
+            kind = KIND_INDEX[SegmentKind.SPECULATION.value] if row["binary_uncertain"] == 1 else NOT_SPECULATION
+            return {"hint": sentence_hint(row["text"]), "certainty": -1, "uncertain": -1, "kind": kind}
         return {
             "hint": sentence_hint(row["text"]),
             "certainty": CERTAINTY_INDEX.get(row["certainty"], -1),
@@ -68,7 +81,8 @@ def gold_examples(documents: Iterable[GoldDocument], corpus: str = "news") -> Da
 def training_mix(config: TrainConfig, data_dir: Path, root: Path) -> Dataset:
     """Build the full, shuffled training set that ``config`` describes."""
     parts = [
-        corpus_examples(name, "train", data_dir, limit, config.seed) for name, limit in sorted(config.corpora.items())
+        corpus_examples(name, "train", data_dir, limit, config.seed, weasel=name in config.weasel_corpora)
+        for name, limit in sorted(config.corpora.items())
     ]
     news = gold_examples(load_gold([root / p for p in config.news_train]))
     parts.extend([news] * config.news_repeat)

@@ -28,7 +28,7 @@ from transformers import BertConfig, BertTokenizer
 from claimmine.labels import Certainty, SegmentKind
 from claimmine.model import MANIFEST_FORMAT, ClaimModel
 from training.config import TrainConfig
-from training.examples import length_buckets, training_mix
+from training.examples import NOT_SPECULATION, length_buckets, training_mix
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_LICENCE = "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)"
@@ -91,6 +91,13 @@ def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], con
         total = total + config.kind_weight * functional.cross_entropy(
             outputs["kind"].float()[kinds], batch["kind"][kinds]
         )
+    plain = batch["kind"] == NOT_SPECULATION
+    if "kind" in outputs and plain.any():
+        # Any kind but speculation: push P(claim) + P(official statement) up.
+        kind_logits = outputs["kind"].float()[plain]
+        others = [i for i, kind in enumerate(SegmentKind) if kind is not SegmentKind.SPECULATION]
+        not_speculation = torch.logsumexp(kind_logits[:, others], -1) - torch.logsumexp(kind_logits, -1)
+        total = total - config.kind_weight * not_speculation.mean()
     return total
 
 

@@ -415,3 +415,14 @@ def test_cli_prints_counts(data_dir: Path, capsys: pytest.CaptureFixture[str]) -
 def test_cli_missing_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(tmp_path / "absent")]) == 2
     assert "--data-dir" in capsys.readouterr().err
+
+
+def test_a_weasel_corpus_teaches_kind_not_certainty(data_dir: Path) -> None:
+    from training.examples import KIND_INDEX, NOT_SPECULATION, corpus_examples
+
+    plain = {r["text"]: r for r in corpus_examples("conll2010_wiki", "train", data_dir)}
+    weasel = {r["text"]: r for r in corpus_examples("conll2010_wiki", "train", data_dir, weasel=True)}
+    assert (plain["Some say it works."]["uncertain"], plain["Some say it works."]["kind"]) == (1, -1)
+    vague, clean = weasel["Some say it works."], weasel["Type 1 (HIV-1) was used."]
+    assert (vague["kind"], vague["certainty"], vague["uncertain"]) == (KIND_INDEX["speculation"], -1, -1)
+    assert (clean["kind"], clean["certainty"], clean["uncertain"]) == (NOT_SPECULATION, -1, -1)

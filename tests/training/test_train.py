@@ -149,3 +149,23 @@ def test_a_manifest_with_other_labels_is_refused(trained: tuple[Path, Path], tmp
 def test_unknown_config_keys_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown config keys"):
         TrainConfig.from_dict({"epoch": 3})
+
+
+def test_a_not_speculation_target_lowers_only_the_speculation_probability() -> None:
+    from training.examples import NOT_SPECULATION
+    from training.train import losses
+
+    speculation = list(SegmentKind).index(SegmentKind.SPECULATION)
+    kind = torch.zeros(1, 3, requires_grad=True)
+    outputs = {"certainty": torch.zeros(1, 3), "score": torch.zeros(1), "kind": kind}
+    batch = {
+        "certainty": torch.tensor([-1]),
+        "uncertain": torch.tensor([-1]),
+        "score": torch.tensor([-1.0]),
+        "kind": torch.tensor([NOT_SPECULATION]),
+    }
+    loss = losses(outputs, batch, TrainConfig())
+    loss.backward()
+    assert loss.item() == pytest.approx(-torch.log(torch.tensor(2 / 3)).item())
+    assert kind.grad is not None
+    assert kind.grad[0, speculation] > 0 and all(kind.grad[0, i] < 0 for i in range(3) if i != speculation)
