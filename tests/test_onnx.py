@@ -26,7 +26,7 @@ from claimmine.model import ClaimModel, ModelLabeler
 from claimmine.models import DEFAULT_MODEL, FAST_MODEL, resolve, shipped_model
 
 pytest.importorskip("onnxruntime", reason="the fast runtime needs claimmine[fast]")
-pytest.importorskip("onnxscript", reason="exporting needs claimmine[export]")
+pytest.importorskip("onnx", reason="exporting needs claimmine[export]")
 
 from claimmine.onnx_model import OnnxLabeler
 from tests.vocabulary import WORDS

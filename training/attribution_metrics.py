@@ -64,8 +64,8 @@ class SpanScores:
         """
         pairs = align(text, predicted, gold)
         for role in ROLES:
-            predicted_sets = [_chars(text, p.role(role)) for p in predicted]
-            gold_sets = [_chars(text, g.role(role)) for g in gold]
+            predicted_sets = [chars(text, p.role(role)) for p in predicted]
+            gold_sets = [chars(text, g.role(role)) for g in gold]
             for mode in ("exact", "overlap"):
                 counts = self.counts.setdefault((role, mode), Counts())
                 counts.predicted += sum(1 for s in predicted_sets if s)
@@ -93,8 +93,8 @@ def align(text: str, predicted: Sequence[Relation], gold: Sequence[Relation]) ->
         return []
     shared = np.zeros((len(predicted), len(gold)))
     for role in ROLES:
-        mine = [_chars(text, p.role(role)) for p in predicted]
-        theirs = [_chars(text, g.role(role)) for g in gold]
+        mine = [chars(text, p.role(role)) for p in predicted]
+        theirs = [chars(text, g.role(role)) for g in gold]
         for i, a in enumerate(mine):
             for j, b in enumerate(theirs):
                 if a and b:
@@ -104,7 +104,12 @@ def align(text: str, predicted: Sequence[Relation], gold: Sequence[Relation]) ->
     return [(int(i), int(j)) for i, j in zip(rows, columns, strict=True) if shared[i, j] > 0]
 
 
-def _chars(text: str, spans: Spans) -> frozenset[int]:
+def chars(text: str, spans: Spans) -> frozenset[int]:
+    """Return the offsets of the spans' non-space characters, edge punctuation left out: what scoring compares.
+
+    >>> sorted(chars("He said, yes.", ((0, 8),)))
+    [0, 1, 3, 4, 5, 6]
+    """
     positions: set[int] = set()
     for start, end in spans:
         while start < end and text[start] in _EDGE:

@@ -126,6 +126,18 @@ def test_evaluation_command_prints_a_table(
         evaluate_main(["--data-dir", str(polnear), "--split", "train"])
 
 
+def test_error_analysis_accounts_for_every_relation(polnear: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from training.attribution_errors import main as errors_main
+
+    errors_main(["--data-dir", str(polnear), "--attribution", "rules", "--examples", "1"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "PolNeAR dev, rules: 2 articles"
+    counts = {line[8:]: int(line[:6]) for line in lines[1:] if line[:6].strip().isdigit()}
+    aligned = sum(v for k, v in counts.items() if k.startswith(("source", "no source")))
+    # Every gold relation is either aligned with a prediction or counted as found by none (or overlapped).
+    assert 0 < aligned + counts.get("gold cue found by no prediction", 0) <= 4
+
+
 def test_config_rejects_unknown_keys(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
     path.write_text(json.dumps({"epochs": 1, "nonsense": 2}))
