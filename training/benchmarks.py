@@ -110,9 +110,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         labelers.append(TfidfLabeler(training_mix(TrainConfig(), args.data_dir, ROOT)))
     labelers.extend(ModelLabeler(folder) for folder in args.model)
+    names = [labeler.name for labeler in labelers]
+    # Two runs of one recipe share a model name; their folders tell them apart.
+    columns = [
+        f"{name} ({getattr(labeler, 'folder', '')})" if names.count(name) > 1 else name
+        for name, labeler in zip(names, labelers, strict=True)
+    ]
     table: dict[str, dict[str, float]] = {}
-    for labeler in labelers:
-        table[labeler.name] = {
+    for column, labeler in zip(columns, labelers, strict=True):
+        table[column] = {
             **news_scores(labeler, args.gold),
             **news_scores(labeler, args.seed_gold, "seed article"),
             **corpus_scores(labeler, args.data_dir),
