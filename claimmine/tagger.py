@@ -88,7 +88,9 @@ class AttributionTagger:
         except RuntimeError as error:
             raise ModelFormatError(f"{folder} weights do not fit a tagger network: {error}") from None
         self.network.eval()
-        self.tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True)
+        # Whole texts are tokenised and then read in windows, so the encoder's 512-piece limit (and transformers'
+        # warning about longer inputs) does not apply to the tokeniser.
+        self.tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True, model_max_length=2**62)
         self.batch_size = batch_size
 
     @property

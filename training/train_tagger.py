@@ -94,7 +94,9 @@ def build(config: TaggerConfig) -> tuple[TaggerNetwork, BertTokenizer, BertConfi
     if config.init_from is not None:
         state = load_file(str(Path(config.init_from) / "model.safetensors"))
         network.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
-    return network, BertTokenizer.from_pretrained(str(folder), local_files_only=True), encoder_config
+    # Articles are tokenised whole and cut into windows, as at run time (claimmine.tagger).
+    tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True, model_max_length=2**62)
+    return network, tokenizer, encoder_config
 
 
 def train(config: TaggerConfig, data_dir: Path, out: Path) -> Path:
