@@ -107,7 +107,6 @@ def stale_reasons(export: Path, source: Path) -> list[str]:
 
 def export_fp32(model: ClaimModel, path: Path, *, fused: bool = False) -> None:
     """Write ``model`` as a float32 ONNX graph with dynamic batch and sequence axes; ``fused`` runs :func:`fuse`."""
-
     wrapped = _Outputs(model).eval()
     names = ["certainty", "score", "kind"][: 3 if model.kind is not None else 2]
     # Example shapes other than 1 keep the exporter from specialising the axes.
