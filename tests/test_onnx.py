@@ -115,12 +115,16 @@ def test_a_changed_source_makes_the_export_stale(tiny: Path, exported: Path, tmp
     assert [reason.split(":")[0] for reason in stale_reasons(exported, source)] == ["manifest_sha256"]
 
 
-def test_the_onnx_graph_computes_what_torch_computes(tiny: Path, exported_fp32: Path) -> None:
+def assert_computes_what_torch_computes(tiny: Path, export_folder: Path) -> None:
     hints = ["official source: the ministry; cue: said", "no source", "no source", "collective source", "no source"]
     reference = ModelLabeler(tiny).outputs(TEXTS, hints)
-    fast = OnnxLabeler(exported_fp32).outputs(TEXTS, hints)
+    fast = OnnxLabeler(export_folder).outputs(TEXTS, hints)
     for key in ("certainty", "score", "kind"):
         np.testing.assert_allclose(fast[key], reference[key], atol=1e-4)
+
+
+def test_the_onnx_graph_computes_what_torch_computes(tiny: Path, exported_fp32: Path) -> None:
+    assert_computes_what_torch_computes(tiny, exported_fp32)
 
 
 def test_the_fused_graph_computes_what_torch_computes(tiny: Path, tmp_path: Path) -> None:
@@ -131,11 +135,7 @@ def test_the_fused_graph_computes_what_torch_computes(tiny: Path, tmp_path: Path
     nodes = onnx.load(str(out / "model.int8.onnx")).graph.node
     attentions = [node.name for node in nodes if node.op_type == "Attention"]
     assert attentions == ["/model/encoder/layer.0/attention/Attention", "/model/encoder/layer.1/attention/Attention"]
-    hints = ["official source: the ministry; cue: said", "no source", "no source", "collective source", "no source"]
-    reference = ModelLabeler(tiny).outputs(TEXTS, hints)
-    fast = OnnxLabeler(out).outputs(TEXTS, hints)
-    for key in ("certainty", "score", "kind"):
-        np.testing.assert_allclose(fast[key], reference[key], atol=1e-4)
+    assert_computes_what_torch_computes(tiny, out)
 
 
 def test_int8_outputs_stay_close_to_torch(tiny: Path, exported: Path) -> None:
