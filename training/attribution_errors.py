@@ -15,10 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from claimmine.analyzer import Analyzer
 from training.attribution_metrics import align, chars
-from training.evaluate_attribution import as_role_spans
-from training.polnear import Article, Relation, load_articles
+from training.evaluate_attribution import found_and_gold
+from training.polnear import Relation, load_articles
 
 
 def error_counts(
@@ -48,16 +47,7 @@ def error_counts(
                 examples[kind].append(show(relation.cue))
             continue
         truth = gold[pairs[i]]
-        mine, theirs = chars(text, relation.source), chars(text, truth.source)
-        kind = (
-            ("source right" if mine & theirs else "source wrong")
-            if mine and theirs
-            else "source missing"
-            if theirs
-            else "source spurious"
-            if mine
-            else "no source, rightly"
-        )
+        kind = _source_verdict(chars(text, relation.source), chars(text, truth.source))
         counts[kind] += 1
         examples[kind].append(f"{show(relation.source)} / gold {show(truth.source)} (cue {show(relation.cue)})")
     for j, relation in enumerate(gold):
@@ -68,6 +58,14 @@ def error_counts(
     return counts, examples
 
 
+def _source_verdict(mine: frozenset[int], theirs: frozenset[int]) -> str:
+    if mine and theirs:
+        return "source right" if mine & theirs else "source wrong"
+    if theirs:
+        return "source missing"
+    return "source spurious" if mine else "no source, rightly"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Print the error counts (and examples) of one attributor on a PolNeAR split."""
     parser = argparse.ArgumentParser(prog="python -m training.attribution_errors", description=__doc__)
@@ -76,15 +74,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--attribution", default="models/claimmine-attribution-v1", help="'rules' or a tagger folder")
     parser.add_argument("--examples", type=int, default=0, help="print up to N examples of each kind")
     args = parser.parse_args(argv)
-    articles: list[Article] = load_articles(args.data_dir, args.split)
-    analyzer = Analyzer("rules", attribution=args.attribution)
+    articles = load_articles(args.data_dir, args.split)
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
-    drafted = analyzer.draft_batch([article.text for article in articles])
-    for article, (_, relations) in zip(articles, drafted, strict=True):
-        gold = [Relation(r.source, r.cue, r.content) for r in article.relations]
-        found, shown = error_counts(article.text, [as_role_spans(r) for r in relations], gold)
-        counts.update(found)
+    for article, found, gold in found_and_gold(articles, args.attribution):
+        errors, shown = error_counts(article.text, found, gold)
+        counts.update(errors)
         for kind, items in shown.items():
             examples[kind].extend(items)
     print(f"PolNeAR {args.split}, {args.attribution}: {len(articles)} articles")

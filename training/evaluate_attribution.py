@@ -9,7 +9,7 @@ content; exact and overlap). Reads the dev split unless told otherwise.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from claimmine.analyzer import Analyzer
@@ -32,16 +32,24 @@ def as_role_spans(attribution: Attribution) -> Relation:
     )
 
 
-def score(articles: Sequence[Article], attribution: str, batch: int = 8) -> SpanScores:
-    """Find relations in ``articles`` with ``attribution`` and score them against the gold relations."""
+def found_and_gold(
+    articles: Sequence[Article], attribution: str, batch: int = 8
+) -> Iterator[tuple[Article, list[Relation], list[Relation]]]:
+    """Yield each article with the relations ``attribution`` finds in it and its gold relations, as role spans."""
     analyzer = Analyzer("rules", attribution=attribution)
-    scores = SpanScores()
     for begin in range(0, len(articles), batch):
         chunk = articles[begin : begin + batch]
         drafted = analyzer.draft_batch([article.text for article in chunk])
         for article, (_, relations) in zip(chunk, drafted, strict=True):
             gold = [Relation(r.source, r.cue, r.content) for r in article.relations]
-            scores.add(article.text, [as_role_spans(r) for r in relations], gold)
+            yield article, [as_role_spans(r) for r in relations], gold
+
+
+def score(articles: Sequence[Article], attribution: str, batch: int = 8) -> SpanScores:
+    """Find relations in ``articles`` with ``attribution`` and score them against the gold relations."""
+    scores = SpanScores()
+    for article, found, gold in found_and_gold(articles, attribution, batch):
+        scores.add(article.text, found, gold)
     return scores
 
 
