@@ -65,6 +65,16 @@ class TaggerManifest:
         return cls(str(raw["name"]), str(raw["version"]), int(raw["window"]), int(raw["stride"]), raw)
 
 
+def load_tokenizer(folder: Path) -> BertTokenizer:
+    """Load a folder's word-piece tokenizer for whole texts.
+
+    Texts are tokenised whole and then read in windows, so the encoder's 512-piece limit (and transformers'
+    warning about longer inputs) does not apply to the tokenizer.
+    """
+    tokenizer: BertTokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True, model_max_length=2**62)
+    return tokenizer
+
+
 class AttributionTagger:
     """Finds attribution relations in a text with a fine-tuned tagger.
 
@@ -88,9 +98,7 @@ class AttributionTagger:
         except RuntimeError as error:
             raise ModelFormatError(f"{folder} weights do not fit a tagger network: {error}") from None
         self.network.eval()
-        # Whole texts are tokenised and then read in windows, so the encoder's 512-piece limit (and transformers'
-        # warning about longer inputs) does not apply to the tokeniser.
-        self.tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True, model_max_length=2**62)
+        self.tokenizer = load_tokenizer(folder)
         self.batch_size = batch_size
 
     @property

@@ -70,6 +70,15 @@ def bf16_supported() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def log_probability_of(logits: torch.Tensor, classes: list[int]) -> torch.Tensor:
+    """Return, per row, the log of the summed softmax probability of ``classes`` (a target known only as a set).
+
+    >>> round(log_probability_of(torch.zeros(1, 4), [0, 1]).exp().item(), 3)
+    0.5
+    """
+    return torch.logsumexp(logits[:, classes], -1) - torch.logsumexp(logits, -1)
+
+
 def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], config: TrainConfig) -> torch.Tensor:
     """Sum the task losses over the examples that carry each target."""
     logits = outputs["certainty"].float()
@@ -80,8 +89,7 @@ def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], con
     hedged = batch["uncertain"] == 1
     if hedged.any():
         # Hedged of unknown strength: push P(probable) + P(possible) up.
-        not_certain = torch.logsumexp(logits[hedged][:, 1:], -1) - torch.logsumexp(logits[hedged], -1)
-        total = total - config.binary_weight * not_certain.mean()
+        total = total - config.binary_weight * log_probability_of(logits[hedged], [1, 2]).mean()
     scored = batch["score"] >= 0
     if scored.any():
         score = outputs["score"].float()[scored]
@@ -94,10 +102,8 @@ def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], con
     plain = batch["kind"] == NOT_SPECULATION
     if "kind" in outputs and plain.any():
         # Any kind but speculation: push P(claim) + P(official statement) up.
-        kind_logits = outputs["kind"].float()[plain]
         others = [i for i, kind in enumerate(SegmentKind) if kind is not SegmentKind.SPECULATION]
-        not_speculation = torch.logsumexp(kind_logits[:, others], -1) - torch.logsumexp(kind_logits, -1)
-        total = total - config.kind_weight * not_speculation.mean()
+        total = total - config.kind_weight * log_probability_of(outputs["kind"].float()[plain], others).mean()
     return total
 
 
