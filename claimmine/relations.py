@@ -23,6 +23,8 @@ _SENTENCE_PENALTY = 200
 _JOIN_GAP = 12
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
 _NEIGHBOURS = 2
+# "according (to)" ends like a participle but names its own source.
+_PARTICIPLE = re.compile(r"(?!according)\w{2,}ing", re.IGNORECASE)
 _END = re.compile(r"[.!?][\"”’)]*(?=\s|$)|\n")
 
 
@@ -103,7 +105,8 @@ def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
 
     Each content span joins its nearest cue. Sources are matched to cues one to
     one, closest pairs first, so that a source never steals a nearer cue's place
-    while another cue nearby has none.
+    while another cue nearby has none; only a participle cue (``adding``) left
+    without one shares the source of the cue before it in its sentence.
 
     >>> text = 'He said it rains. “No,” she replied.'
     >>> spans = [RoleSpan("source", 0, 2), RoleSpan("cue", 3, 7), RoleSpan("content", 8, 16),
@@ -141,7 +144,25 @@ def group(spans: Sequence[RoleSpan], text: str) -> list[Grouped]:
         if index not in sources and where not in taken:
             sources[index] = where
             taken.add(where)
+    _share_with_participles(cues, sources, text, ends)
     return [Grouped(cue, sources.get(i), tuple(sorted(contents[i]))) for i, cue in enumerate(cues)]
+
+
+def _share_with_participles(
+    cues: Sequence[tuple[int, int]], sources: dict[int, tuple[int, int]], text: str, ends: Sequence[int]
+) -> None:
+    """Give a sourceless cue that opens with a participle the source of the cue before it in the sentence.
+
+    In "X said ..., adding that ..." the participle's subject is the main clause's,
+    which the one-to-one matching has already given to ``said``.
+    """
+    for index in range(1, len(cues)):
+        words = text[slice(*cues[index])].split()
+        if index in sources or not words or not _PARTICIPLE.fullmatch(words[0]):
+            continue
+        earlier = index - 1
+        if earlier in sources and _distance(cues[earlier], cues[index], ends) < _SENTENCE_PENALTY:
+            sources[index] = sources[earlier]
 
 
 def _paragraph_pieces(span: RoleSpan, breaks: Sequence[int], text: str) -> list[RoleSpan]:

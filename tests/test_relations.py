@@ -12,6 +12,7 @@ import pytest
 
 from claimmine import Analysis, Analyzer, QuoteStyle
 from claimmine.attributor import TaggerAttributor, shipped_tagger
+from claimmine.relations import RoleSpan, group
 from claimmine.results import Attribution
 
 TAGGER = shipped_tagger()
@@ -151,3 +152,27 @@ def test_tagger_may_govern_every_segment_its_content_covers() -> None:
     assert sum(s.attribution is not None for s in tagged.segments) >= sum(
         s.attribution is not None for s in ruled.segments
     )
+
+
+def _cue_sources(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+    """Group the given (role, surface) spans of ``text`` and return each cue with its source."""
+    role_spans, after = [], 0
+    for role, surface in spans:
+        start = text.index(surface, after)
+        role_spans.append(RoleSpan(role, start, start + len(surface)))
+        after = start + len(surface)
+    return [(text[slice(*g.cue)], text[slice(*g.source)] if g.source else None) for g in group(role_spans, text)]
+
+
+def test_participle_cue_shares_the_source_of_its_sentence() -> None:
+    text = "The mayor said costs fell, adding that taxes would not rise. "
+    text += "Adding to that, he said prices grew according to data."
+    spans = [("source", "The mayor"), ("cue", "said"), ("cue", "adding"), ("cue", "Adding")]
+    spans += [("source", "he"), ("cue", "said"), ("cue", "according to")]
+    assert _cue_sources(text, spans) == [
+        ("said", "The mayor"),
+        ("adding", "The mayor"),
+        ("Adding", None),  # the cue before it is in another sentence
+        ("said", "he"),
+        ("according to", None),  # not a participle: it names its own source
+    ]

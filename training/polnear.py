@@ -46,29 +46,38 @@ class Article:
 
 def load_articles(data_dir: Path, split: str, limit: int | None = None) -> list[Article]:
     """Read a PolNeAR split from ``data_dir/polnear`` (``train``, ``dev`` or ``annotator-training``)."""
+    articles = []
+    for name, (text, annotators) in sorted(load_annotations(data_dir, split).items())[:limit]:
+        articles.append(Article(name, text, annotators[min(annotators)]))
+    return articles
+
+
+def load_annotations(data_dir: Path, split: str) -> dict[str, tuple[str, dict[str, tuple[Relation, ...]]]]:
+    """Read every annotator's file of a split: article name -> (text, annotator id -> relations).
+
+    Most articles have one annotator; a few were annotated by several to measure
+    agreement (see :mod:`training.annotator_agreement`).
+    """
     if split not in SPLITS:
         raise ValueError(f"unknown PolNeAR split {split!r}; choose one of {SPLITS}")
     folder = data_dir / "polnear"
     path = folder / f"attributions.{split}.jsonl"
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found; pass the folder that holds polnear/ as --data-dir")
-    chosen: dict[str, dict[str, object]] = {}
+    annotations: dict[str, tuple[str, dict[str, tuple[Relation, ...]]]] = {}
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             row = json.loads(line)
             name = str(row["article"])
-            if name not in chosen or str(row["annotator"]) < str(chosen[name]["annotator"]):
-                chosen[name] = row
-    articles = []
-    for name in sorted(chosen)[:limit]:
-        text = (folder / split / "text" / f"{name}.txt").read_text(encoding="utf-8")
-        relations = []
-        for item in chosen[name]["attributions"]:  # type: ignore[attr-defined]
-            spans = {role: tuple((int(s["start"]), int(s["end"])) for s in item[role]) for role in ROLES}
-            if spans["cue"]:
-                relations.append(Relation(spans["source"], spans["cue"], spans["content"]))
-        articles.append(Article(name, text, tuple(relations)))
-    return articles
+            if name not in annotations:
+                annotations[name] = ((folder / split / "text" / f"{name}.txt").read_text(encoding="utf-8"), {})
+            relations = []
+            for item in row["attributions"]:
+                spans = {role: tuple((int(s["start"]), int(s["end"])) for s in item[role]) for role in ROLES}
+                if spans["cue"]:
+                    relations.append(Relation(spans["source"], spans["cue"], spans["content"]))
+            annotations[name][1][str(row["annotator"])] = tuple(relations)
+    return annotations
 
 
 def char_roles(text: str, relations: Sequence[Relation]) -> list[int]:

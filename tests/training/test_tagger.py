@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import pytest
 
 from claimmine import Analyzer, ModelFormatError
 from claimmine.tagger import AttributionTagger
+from training.annotator_agreement import annotator_agreement, attributor_agreement, several_annotators
+from training.annotator_agreement import main as agreement_main
 from training.attribution_metrics import SpanScores
 from training.evaluate_attribution import main as evaluate_main
 from training.evaluate_attribution import score
-from training.polnear import Relation, load_articles
+from training.polnear import Relation, load_annotations, load_articles
 from training.train_tagger import TaggerConfig, train
 
 TEXT = "The ministry said talks would resume. Prices rise. The police said it would rain."
@@ -144,3 +147,25 @@ def test_config_rejects_unknown_keys(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         TaggerConfig.from_json(path)
     assert replace(TaggerConfig(), epochs=1).epochs == 1
+
+
+def test_agreement_is_measured_between_annotators_and_against_each(polnear: Path, tagger_folder: Path) -> None:
+    shared = several_annotators(load_annotations(polnear, "dev"))
+    assert sorted(shared) == ["dev-0", "dev-1"] and all(sorted(a) == ["a", "b"] for _, a in shared.values())
+    # Annotator b found nothing, so the two never agree: a's relations count as predicted, then as gold.
+    between = annotator_agreement(shared).counts["cue", "overlap"]
+    assert (between.correct, between.predicted, between.gold) == (0, 4, 4)
+    # The tagger finds a's four relations exactly and b's none, so half of what it meets is right.
+    against = attributor_agreement(shared, str(tagger_folder)).counts["cue", "exact"]
+    assert (against.correct, against.predicted, against.gold) == (4, 8, 4)
+
+
+def test_agreement_report_prints_every_split(
+    polnear: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = shutil.copytree(polnear, tmp_path / "data")
+    (data / "polnear" / "attributions.annotator-training.jsonl").touch()
+    agreement_main(["--data-dir", str(data), "--attribution", "rules"])
+    out = capsys.readouterr().out
+    assert "PolNeAR dev: 2 articles with several annotators, 4 ordered pairs" in out
+    assert "rules vs annotators, held out" in out
