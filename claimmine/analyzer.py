@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from claimmine.attribution import find_attribution
 from claimmine.attributor import RULES, Attributor, resolve_attributor
 from claimmine.labeler import Draft, Labeler
+from claimmine.labels import SegmentKind, SourceType
 from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
 from claimmine.results import Analysis, Attribution, Segment
@@ -87,6 +89,7 @@ class Analyzer:
                         cues=draft.rules.cues,
                     )
                 )
+            segments, relations = _typed_by_kind(segments, relations)
             results.append(Analysis(text, tuple(segments), self.labeler.name, tuple(relations)))
         return results
 
@@ -111,6 +114,38 @@ class Analyzer:
             ([_relinked(draft, governor) for draft, governor in zip(drafts, per_draft, strict=True)], relations)
             for drafts, (relations, per_draft) in zip(drafted, linked, strict=True)
         ]
+
+
+def _typed_by_kind(
+    segments: Sequence[Segment], relations: Sequence[Attribution]
+) -> tuple[list[Segment], list[Attribution]]:
+    """Type as ``official`` a source the cue resources could not type when it governs an official statement.
+
+    The labeler reads the whole segment, so it knows companies, countries and
+    bodies (``Skyvia said``) that no head word marks; the scheme calls what
+    they put out official statements, made in an official capacity.
+
+    >>> from claimmine.labels import Certainty
+    >>> from claimmine.results import Span
+    >>> said = Attribution(Span("Skyvia", 0, 6), Span("said", 7, 11), SourceType.OTHER, False)
+    >>> kind = SegmentKind.OFFICIAL_STATEMENT
+    >>> segment = Segment("Skyvia said fares rise.", 0, 23, kind, Certainty.CERTAIN, 0.9, said)
+    >>> _typed_by_kind([segment], [said])[1][0].source_type.value
+    'official'
+    """
+    retyped = {
+        id(s.attribution): replace(s.attribution, source_type=SourceType.OFFICIAL)
+        for s in segments
+        if s.attribution is not None
+        and s.attribution.source_type is SourceType.OTHER
+        and s.kind is SegmentKind.OFFICIAL_STATEMENT
+    }
+    if not retyped:
+        return list(segments), list(relations)
+    return (
+        [replace(s, attribution=retyped.get(id(s.attribution), s.attribution)) for s in segments],
+        [retyped.get(id(r), r) for r in relations],
+    )
 
 
 def _relinked(draft: Draft, attribution: Attribution | None) -> Draft:

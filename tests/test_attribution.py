@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from claimmine import Analyzer, SourceType
+from claimmine import Analyzer, Certainty, SegmentKind, SourceType
+from claimmine.labeler import Draft, Labels, RuleLabeler
 
 RULES = Analyzer("rules")
 
@@ -87,3 +90,22 @@ def test_direct_quotes_are_marked() -> None:
     indirect = RULES.analyze("The minister said there were no plans to raise taxes.").segments[0]
     assert direct.attribution is not None and direct.attribution.direct
     assert indirect.attribution is not None and not indirect.attribution.direct
+
+
+class OfficialLabeler(RuleLabeler):
+    """Calls every segment an official statement, as a model that knows the company would."""
+
+    def label(self, drafts: Sequence[Draft]) -> list[Labels]:
+        return [Labels(SegmentKind.OFFICIAL_STATEMENT, Certainty.CERTAIN, 0.9) for _ in drafts]
+
+
+def test_a_source_the_lexicon_cannot_type_is_official_when_the_labeler_says_so() -> None:
+    text = "Skyvia said fares would rise. Dr. Lee, a virologist, said cases fell."
+    assert [a.source_type for a in Analyzer("rules", attribution="rules").analyze(text).attributions] == [
+        SourceType.OTHER,
+        SourceType.EXPERT,
+    ]
+    analysis = Analyzer(OfficialLabeler(), attribution="rules").analyze(text)
+    # Only the untyped source changes, and the segment and the relation list hold the same relation.
+    assert [a.source_type for a in analysis.attributions] == [SourceType.OFFICIAL, SourceType.EXPERT]
+    assert [s.attribution for s in analysis.segments] == list(analysis.attributions)
