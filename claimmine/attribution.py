@@ -77,13 +77,39 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     return Attribution(source_span, cue_span, mention.source_type, direct)
 
 
-def _find(text: str, regions: list[tuple[int, int]]) -> tuple[Match, tuple[int, int] | None] | None:
-    """Return the first reporting cue that has a source (or needs none), with the source's offsets."""
+def reporting_cues(text: str, offset: int) -> list[tuple[int, int]]:
+    """Return the offsets of the reporting cues the rules weigh in a segment, whether or not they find a source.
+
+    Cues inside quotes or speculation frames and passive beliefs (``is expected to``) are left out, as the rules
+    leave them out.
+
+    >>> reporting_cues("Industry groups said the levy is expected to rise.", 100)
+    [(116, 120)]
+    """
+    dateline = _DATELINE.match(text)
+    skip = dateline.end() if dateline else 0
+    body = text[skip:]
+    regions = quote_regions(body)
+    cues = _cues(body, regions)
+    if not cues and regions and body[regions[-1][1] - 1] not in _CLOSING:
+        cues = _cues(body, regions[:-1])
+    return [(offset + skip + cue.start, offset + skip + cue.end) for cue in cues]
+
+
+def _cues(text: str, regions: list[tuple[int, int]]) -> list[Match]:
+    """Return the reporting cues outside quotes and speculation frames that are not passive beliefs."""
     lex = lexicon()
     frames = [(m.start, m.end) for m in lex.frames.find(text)]
-    for cue in lex.reporting.find(text):
-        if inside(regions, cue.start, cue.end) or inside(frames, cue.start, cue.end) or _passive_belief(text, cue):
-            continue
+    return [
+        cue
+        for cue in lex.reporting.find(text)
+        if not (inside(regions, cue.start, cue.end) or inside(frames, cue.start, cue.end) or _passive_belief(text, cue))
+    ]
+
+
+def _find(text: str, regions: list[tuple[int, int]]) -> tuple[Match, tuple[int, int] | None] | None:
+    """Return the first reporting cue that has a source (or needs none), with the source's offsets."""
+    for cue in _cues(text, regions):
         phrase = _phrase(text, cue)
         if phrase in _SOURCELESS:
             return cue, None

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from claimmine.attribution import reporting_cues
 from claimmine.errors import ModelNotFoundError
 from claimmine.labeler import Draft
 from claimmine.labels import QuoteStyle
@@ -71,8 +72,10 @@ class TaggerAttributor:
     """The learned tagger's relations (loaded on first use), with the rules deciding which segments they govern.
 
     ``governs="rules"`` (the default) gives a segment an attribution only where
-    the rules find a reporting cue in it: the tagger's relation with that cue
-    when it has one, else the rules' own relation, which joins the list.
+    the rules weigh a reporting cue in it. Where they also name a source, their
+    source and cue win, with the tagger's content when it has that cue (else
+    the rules' own relation joins the list); where they name none, the tagger's
+    relation with that cue governs if its source lies in the segment.
     PolNeAR, which the tagger learns from, counts far more as attribution than
     the label scheme does ("called", "found", whole paragraphs after a quote),
     and letting every tagged relation govern lowers kind macro-F1 on the news
@@ -105,7 +108,7 @@ class TaggerAttributor:
 
 
 def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> Linked:
-    """Govern the drafts where the rules see a cue, by the rules' relation there.
+    """Govern the drafts where the rules weigh a cue: by the rules' relation, or the tagger's where they name no source.
 
     Where the tagger has a relation with the same cue, the two merge: source,
     cue and type from the rules (more precise on the project's news), content
@@ -118,7 +121,7 @@ def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> 
     for draft in drafts:
         ruled = next(found) if draft.attribution is not None else None
         if ruled is None or ruled.cue is None:
-            per_draft.append(None)
+            per_draft.append(_sourced_by_tagger(draft, relations))
             continue
         cue = ruled.cue
         index = next(
@@ -136,6 +139,24 @@ def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> 
         per_draft.append(relations[index])
     merged = sorted([*relations, *extra], key=lambda r: r.cue.start if r.cue else 0)
     return merged, per_draft
+
+
+def _sourced_by_tagger(draft: Draft, relations: Sequence[Attribution]) -> Attribution | None:
+    """Return the tagged relation whose source and cue lie in ``draft``, the cue one the rules weigh.
+
+    This is where the rules see a reporting cue but no source they recognise
+    (``Industry groups said``, ``Two people familiar with the matter said``).
+    """
+    cues = reporting_cues(draft.text, draft.start)
+    for relation in relations:
+        if relation.cue is None or relation.source is None:
+            continue
+        spans = (relation.cue, relation.source)
+        if all(draft.start <= span.start and span.end <= draft.end for span in spans) and any(
+            start < relation.cue.end and relation.cue.start < end for start, end in cues
+        ):
+            return relation
+    return None
 
 
 def shipped_tagger() -> Path | None:

@@ -154,6 +154,18 @@ def test_tagger_may_govern_every_segment_its_content_covers() -> None:
     )
 
 
+@pytest.mark.skipif(TAGGER is None, reason="no shipped tagger")
+def test_tagger_names_the_source_where_the_rules_see_a_cue_but_no_source() -> None:
+    text = "Industry groups said the levy could cut margins. The strike is expected to last a week."
+    assert [s.attribution for s in analyse("rules", text).segments] == [None, None]
+    analysis = analyse("tagger", text)
+    first, second = analysis.segments
+    assert first.attribution is not None and first.attribution in analysis.attributions
+    assert described(first.attribution)[:2] == ("Industry groups", "said")
+    # A passive belief is the writer's hedge, not a report: the rules weigh no cue there, so nothing governs it.
+    assert second.attribution is None
+
+
 def _cue_sources(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
     """Group the given (role, surface) spans of ``text`` and return each cue with its source."""
     role_spans, after = [], 0
