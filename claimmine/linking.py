@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 
 from claimmine.attribution import PRONOUNS, note_subject
-from claimmine.labels import QuoteStyle
+from claimmine.labels import QuoteStyle, SourceType
 from claimmine.lexicon import lexicon
-from claimmine.mentions import MentionTracker, source_type_of
+from claimmine.mentions import MentionTracker, plural_common_noun, source_type_of
 from claimmine.relations import Grouped
 from claimmine.results import Attribution, Span
 
@@ -110,6 +110,9 @@ def _finish(
         resolved, source_type = None, source_type_of(source.text)
     else:
         resolved, source_type = None, mentions.note(source.text).source_type
+        if source_type is SourceType.OTHER and plural_common_noun(source.text):
+            # The tagger finds groups the cue resources have no head for ("Market watchers", "Industry groups").
+            source_type = SourceType.COLLECTIVE
     return Attribution(source, cue, source_type, style is QuoteStyle.DIRECT, resolved, content, style)
 
 

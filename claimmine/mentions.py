@@ -13,6 +13,8 @@ _PERSON_PRONOUNS = frozenset({"he", "she"})
 _BODY_PRONOUNS = frozenset({"it"})
 _SKIP = frozenset({"the", "a", "an", "its", "his", "her", "their", "of", "and"})
 _TOKEN = re.compile(r"[\w’'-]+")
+# Where a source's head noun phrase ends: an apposition, a prepositional phrase or a relative clause.
+_HEAD_END = re.compile(r",|\s(?:of|in|at|near|from|outside|on|for|with|by|across|around|who|that|which)\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +80,16 @@ def source_type_of(phrase: str) -> SourceType:
         return SourceType.OTHER
     best = min(heads, key=lambda m: lex.source_order[" ".join(phrase[m.start : m.end].lower().split())])
     return lex.source_type(best)
+
+
+def plural_common_noun(phrase: str) -> bool:
+    """Tell a group named by a plain plural noun (``Market watchers``, ``local residents``) from a name.
+
+    >>> plural_common_noun("Indigenous communities near the salt flat"), plural_common_noun("Rockline Gold")
+    (True, False)
+    """
+    words = _TOKEN.findall(_HEAD_END.split(phrase, maxsplit=1)[0])
+    if not words or any(word[:1].isupper() for word in words[1:]):
+        return False
+    last = words[-1]
+    return (last.islower() or len(words) == 1) and len(last) > 3 and last.endswith("s") and not last.endswith("ss")

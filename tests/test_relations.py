@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claimmine import Analysis, Analyzer, QuoteStyle
+from claimmine import Analysis, Analyzer, QuoteStyle, SourceType
 from claimmine.attributor import TaggerAttributor, shipped_tagger
 from claimmine.relations import RoleSpan, group
 from claimmine.results import Attribution
@@ -162,6 +162,8 @@ def test_tagger_names_the_source_where_the_rules_see_a_cue_but_no_source() -> No
     first, second = analysis.segments
     assert first.attribution is not None and first.attribution in analysis.attributions
     assert described(first.attribution)[:2] == ("Industry groups", "said")
+    # No head word in the cue resources types it; a plain plural noun names a group.
+    assert first.attribution.source_type is SourceType.COLLECTIVE
     # A passive belief is the writer's hedge, not a report: the rules weigh no cue there, so nothing governs it.
     assert second.attribution is None
 
