@@ -4,13 +4,16 @@
 another labeler): segment boundary precision, recall and F1; kind and
 certainty macro-F1 with confusion matrices, both on the gold segments (the
 labeler sees the gold boundaries) and end to end (each gold segment takes
-the labels of the predicted segment that overlaps it most); and source
-accuracy.
+the labels of the predicted segment that overlaps it most); source
+accuracy and source type accuracy; and, where a gold source refers back to a
+fuller mention, how often the resolved mention names it and what resolution
+does to the source type.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +23,11 @@ from sklearn.metrics import confusion_matrix, f1_score
 from claimmine.analyzer import Analyzer
 from claimmine.labeler import Labels
 from claimmine.labels import Certainty, SegmentKind
+from claimmine.mentions import source_type_of
 from claimmine.results import Analysis, Segment, Span
 from training.gold import GoldDocument, GoldSegment, load_gold
+
+_MENTION_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,12 @@ class Sources:
     overlap: float
     type_accuracy: float
     attributed: int
+    # Over the gold segments whose source refers back to a fuller mention (``he`` -> ``Tomas Novotny``):
+    resolvable: int = 0
+    resolution_accuracy: float = 0.0
+    # Their source type as given (from the resolved mention) and as the source's own words would give it.
+    resolved_type_accuracy: float = 0.0
+    unresolved_type_accuracy: float = 0.0
 
 
 def label_gold_segments(documents: Sequence[GoldDocument], analyzer: Analyzer) -> list[Labels]:
@@ -79,7 +91,7 @@ def sources(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> 
     """Compare each gold segment's source with the source of its best-overlapping predicted segment."""
     golds = [s for d in documents for s in d.segments]
     predictions = aligned(documents, analyses)
-    exact = overlap = typed = attributed = 0
+    exact = overlap = typed = attributed = resolvable = resolved = resolved_typed = own_typed = 0
     for gold, predicted in zip(golds, predictions, strict=True):
         attribution = predicted.attribution if predicted else None
         source = attribution.source if attribution else None
@@ -88,8 +100,37 @@ def sources(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> 
         if gold.source_type is not None:
             attributed += 1
             typed += attribution is not None and attribution.source_type is gold.source_type
+        if gold.resolved and attribution is not None and source is not None:
+            resolvable += 1
+            resolved += _same_mention(gold.resolved, attribution.resolved)
+            resolved_typed += attribution.source_type is gold.source_type
+            own_typed += source_type_of(source.text) is gold.source_type
+        elif gold.resolved:
+            resolvable += 1
     count = max(len(golds), 1)
-    return Sources(exact / count, overlap / count, typed / max(attributed, 1), attributed)
+    per = max(resolvable, 1)
+    return Sources(
+        exact / count,
+        overlap / count,
+        typed / max(attributed, 1),
+        attributed,
+        resolvable,
+        resolved / per,
+        resolved_typed / per,
+        own_typed / per,
+    )
+
+
+def _same_mention(gold: str, predicted: str | None) -> bool:
+    """Tell whether a resolved mention names the gold one: the gold mention's last word (a surname) is among its words.
+
+    >>> _same_mention("Rustem Umerou", "Special Envoy Umerou"), _same_mention("Mike Waltz", "President Zelenskyy")
+    (True, False)
+    """
+    if predicted is None:
+        return False
+    last = _MENTION_WORD.findall(gold.casefold())[-1:]
+    return bool(last) and last[0] in _MENTION_WORD.findall(predicted.casefold())
 
 
 def _same(gold: Span | None, predicted: Span | None, *, exact: bool) -> bool:
@@ -151,7 +192,10 @@ def report(documents: Sequence[GoldDocument], analyzer: Analyzer) -> str:
             f"boundary precision {bounds.precision:.3f}  recall {bounds.recall:.3f}  F1 {bounds.f1:.3f}",
             "## attribution (end to end)\n"
             f"source accuracy: exact {found.exact:.3f}  overlap {found.overlap:.3f}\n"
-            f"source type accuracy on {found.attributed} attributed gold segments: {found.type_accuracy:.3f}",
+            f"source type accuracy on {found.attributed} attributed gold segments: {found.type_accuracy:.3f}\n"
+            f"on {found.resolvable} gold segments whose source refers back to a fuller mention: "
+            f"resolved to it {found.resolution_accuracy:.3f}; source type right {found.resolved_type_accuracy:.3f} "
+            f"(from the source's own words: {found.unresolved_type_accuracy:.3f})",
         ]
     )
 

@@ -57,3 +57,25 @@ def test_merged_gold_segments_lower_boundary_f1(tmp_path: Path) -> None:
     documents = load_gold(_gold(tmp_path, merged))
     result = boundaries(documents, Analyzer("rules").analyze_batch([documents[0].text]))
     assert result.recall == 0.5 and result.precision == 1 / 3
+
+
+def test_resolution_is_scored_with_the_type_it_gives(tmp_path: Path) -> None:
+    segments: list[dict[str, object]] = [
+        {**SEGMENTS[0], "text": "Foreign Minister Anna Berger said talks would resume."}
+        | {"source": "Foreign Minister Anna Berger"},
+        {
+            "text": "She said a deal was close.",
+            "kind": "official_statement",
+            "certainty": "certain",
+            "source": "She",
+            "source_type": "official",
+            "resolved": "Anna Berger",
+            "cue": "said",
+            "direct": False,
+        },
+    ]
+    documents = load_gold(_gold(tmp_path, segments))
+    found = sources(documents, Analyzer("rules").analyze_batch([documents[0].text]))
+    # "She" resolves to the minister, whose title makes her official; "She" alone says nothing of her.
+    assert found.resolvable == 1
+    assert (found.resolution_accuracy, found.resolved_type_accuracy, found.unresolved_type_accuracy) == (1.0, 1.0, 0.0)
