@@ -52,6 +52,7 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     dateline = _DATELINE.match(text)
     skip = dateline.end() if dateline else 0
     body = text[skip:]
+    mentions.see(body)
     regions = quote_regions(body)
     found = _find(body, regions)
     if found is None and regions and body[regions[-1][1] - 1] not in _CLOSING:

@@ -62,6 +62,7 @@ def tagged_relations(
     pending = iter(by_cue)
     following = next(pending, None)
     for start, end in segments:
+        mentions.see(text[start:end])
         has_relation = False
         while following is not None and following.cue[0] < end:
             relations.append(_finish(text, following, mentions, (start, end)))

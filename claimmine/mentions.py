@@ -13,6 +13,8 @@ _PERSON_PRONOUNS = frozenset({"he", "she"})
 _BODY_PRONOUNS = frozenset({"it"})
 _SKIP = frozenset({"the", "a", "an", "its", "his", "her", "their", "of", "and"})
 _TOKEN = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"[’']s$")
+_NAME = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,4}")
 # Where a source's head noun phrase ends: an apposition, a prepositional phrase or a relative clause.
 _HEAD_END = re.compile(r",|\s(?:of|in|at|near|from|outside|on|for|with|by|across|around|who|that|which)\s")
 
@@ -37,9 +39,21 @@ class MentionTracker:
     'Special Envoy Rustem Umerou'
     >>> tracker.resolve("Umerou").text
     'Special Envoy Rustem Umerou'
+    >>> tracker.see("The talks were chaired by Tomas Novotny.")
+    >>> tracker.resolve("Novotny").text
+    'Tomas Novotny'
     """
 
     mentions: list[Mention] = field(default_factory=list)
+    # Proper names seen anywhere in the text so far ("Tomas Novotny"), for short names whose full form was no source.
+    names: list[str] = field(default_factory=list)
+
+    def see(self, text: str) -> None:
+        """Remember the multi-word proper names in ``text``, where a later short name may find its full form."""
+        for match in _NAME.finditer(text):
+            name = _POSSESSIVE.sub("", match.group())
+            # A sentence's full stop, not an abbreviation's ("Jr.", "Corp."), ends the name before it.
+            self.names.append(name[:-1] if name.endswith(".") and len(name.split()[-1]) > 5 else name)
 
     def note(self, text: str) -> Mention:
         """Remember ``text`` as the latest named source and return it as a :class:`Mention`."""
@@ -61,6 +75,12 @@ class MentionTracker:
         for mention in reversed(self.mentions):
             if mention.text != source and words <= mention.words and len(mention.words) > len(words):
                 return mention
+        if source[:1].isupper():
+            # A short name whose full form was named but never a source: "Tomas Novotny arrived. ... Novotny said".
+            for name in reversed(self.names):
+                name_words = _words(name)
+                if words <= name_words and len(name_words) > len(words):
+                    return Mention(name, source_type_of(name), bool(name_words & _BODY_WORDS), name_words)
         return None
 
 

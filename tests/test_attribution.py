@@ -109,3 +109,10 @@ def test_a_source_the_lexicon_cannot_type_is_official_when_the_labeler_says_so()
     # Only the untyped source changes, and the segment and the relation list hold the same relation.
     assert [a.source_type for a in analysis.attributions] == [SourceType.OFFICIAL, SourceType.EXPERT]
     assert [s.attribution for s in analysis.segments] == list(analysis.attributions)
+
+
+def test_short_name_resolves_to_a_full_name_that_was_never_a_source() -> None:
+    text = "The talks were chaired by Tomas Novotny’s deputy and Tomas Novotny. Novotny said a deal was close."
+    [relation] = Analyzer("rules", attribution="rules").analyze(text).attributions
+    assert relation.source is not None and relation.source.text == "Novotny"
+    assert relation.resolved == "Tomas Novotny"
