@@ -11,11 +11,10 @@ import re
 from functools import lru_cache
 
 from claimmine.lexicon import Match, lexicon, word_list
-from claimmine.mentions import MentionTracker, source_type_of
+from claimmine.mentions import PRONOUNS, MentionTracker
 from claimmine.quotes import inside, quote_regions, quoted_share
 from claimmine.results import Attribution, Span
 
-PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _SOURCELESS = frozenset({"it was announced", "it was reported"})
 _NO_SOURCE_HERE = frozenset({"in a statement", "in a press release"})
 _PARTICIPLES = frozenset({"saying", "adding", "warning", "telling", "confirming", "denying", "announcing"})
@@ -49,13 +48,11 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
     >>> a.source.text, a.cue.text, a.source_type.value
     ('The ministry', 'said', 'official')
     """
-    dateline = _DATELINE.match(text)
-    skip = dateline.end() if dateline else 0
-    body = text[skip:]
+    skip, body = _after_dateline(text)
     mentions.see(body)
     regions = quote_regions(body)
     found = _find(body, regions)
-    if found is None and regions and body[regions[-1][1] - 1] not in _CLOSING:
+    if found is None and _left_open(body, regions):
         # A quote left open ("“We will win, the minister said."): look for the cue as if it had closed.
         regions = regions[:-1]
         found = _find(body, regions)
@@ -69,13 +66,8 @@ def find_attribution(text: str, offset: int, mentions: MentionTracker) -> Attrib
         return Attribution(None, cue_span, None, direct)
     source_text = body[source[0] : source[1]]
     source_span = Span(source_text, offset + skip + source[0], offset + skip + source[1])
-    earlier = mentions.resolve(source_text)
-    if earlier is not None:
-        return Attribution(source_span, cue_span, earlier.source_type, direct, earlier.text)
-    if source_text.lower() in PRONOUNS:
-        return Attribution(source_span, cue_span, source_type_of(source_text), direct)
-    mention = mentions.note(source_text)
-    return Attribution(source_span, cue_span, mention.source_type, direct)
+    resolved, source_type = mentions.identify(source_text)
+    return Attribution(source_span, cue_span, source_type, direct, resolved)
 
 
 def reporting_cues(text: str, offset: int) -> list[tuple[int, int]]:
@@ -87,14 +79,24 @@ def reporting_cues(text: str, offset: int) -> list[tuple[int, int]]:
     >>> reporting_cues("Industry groups said the levy is expected to rise.", 100)
     [(116, 120)]
     """
-    dateline = _DATELINE.match(text)
-    skip = dateline.end() if dateline else 0
-    body = text[skip:]
+    skip, body = _after_dateline(text)
     regions = quote_regions(body)
     cues = _cues(body, regions)
-    if not cues and regions and body[regions[-1][1] - 1] not in _CLOSING:
+    if not cues and _left_open(body, regions):
         cues = _cues(body, regions[:-1])
     return [(offset + skip + cue.start, offset + skip + cue.end) for cue in cues]
+
+
+def _after_dateline(text: str) -> tuple[int, str]:
+    """Return where a segment's body starts after any dateline ("WASHINGTON, April 2 (Reuters) - "), and the body."""
+    dateline = _DATELINE.match(text)
+    skip = dateline.end() if dateline else 0
+    return skip, text[skip:]
+
+
+def _left_open(body: str, regions: list[tuple[int, int]]) -> bool:
+    """Tell whether the last quote of ``body`` never closes."""
+    return bool(regions) and body[regions[-1][1] - 1] not in _CLOSING
 
 
 def _cues(text: str, regions: list[tuple[int, int]]) -> list[Match]:

@@ -147,14 +147,18 @@ def _sourced_by_tagger(draft: Draft, relations: Sequence[Attribution]) -> Attrib
     This is where the rules see a reporting cue but no source they recognise
     (``Industry groups said``, ``Two people familiar with the matter said``).
     """
+    inside = [
+        (relation, relation.cue)
+        for relation in relations
+        if relation.cue is not None
+        and relation.source is not None
+        and all(draft.start <= span.start and span.end <= draft.end for span in (relation.cue, relation.source))
+    ]
+    if not inside:
+        return None  # most drafts: no need to scan the segment for cues again
     cues = reporting_cues(draft.text, draft.start)
-    for relation in relations:
-        if relation.cue is None or relation.source is None:
-            continue
-        spans = (relation.cue, relation.source)
-        if all(draft.start <= span.start and span.end <= draft.end for span in spans) and any(
-            start < relation.cue.end and relation.cue.start < end for start, end in cues
-        ):
+    for relation, cue in inside:
+        if any(start < cue.end and cue.start < end for start, end in cues):
             return relation
     return None
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from claimmine.attribution import PRONOUNS, note_subject
+from claimmine.attribution import note_subject
 from claimmine.labels import QuoteStyle, SourceType
 from claimmine.lexicon import lexicon
-from claimmine.mentions import MentionTracker, plural_common_noun, source_type_of
+from claimmine.mentions import MentionTracker, plural_common_noun
 from claimmine.relations import Grouped
 from claimmine.results import Attribution, Span
 
@@ -103,17 +103,10 @@ def _finish(
     if grouped.source is None:
         return Attribution(None, cue, None, style is QuoteStyle.DIRECT, None, content, style)
     source = Span(text[grouped.source[0] : grouped.source[1]], *grouped.source)
-    earlier = mentions.resolve(source.text)
-    if earlier is not None:
-        resolved: str | None = earlier.text
-        source_type = earlier.source_type
-    elif source.text.lower() in PRONOUNS:
-        resolved, source_type = None, source_type_of(source.text)
-    else:
-        resolved, source_type = None, mentions.note(source.text).source_type
-        if source_type is SourceType.OTHER and plural_common_noun(source.text):
-            # The tagger finds groups the cue resources have no head for ("Market watchers", "Industry groups").
-            source_type = SourceType.COLLECTIVE
+    resolved, source_type = mentions.identify(source.text)
+    if resolved is None and source_type is SourceType.OTHER and plural_common_noun(source.text):
+        # The tagger finds groups the cue resources have no head for ("Market watchers", "Industry groups").
+        source_type = SourceType.COLLECTIVE
     return Attribution(source, cue, source_type, style is QuoteStyle.DIRECT, resolved, content, style)
 
 

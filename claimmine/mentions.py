@@ -9,6 +9,7 @@ from claimmine.labels import SourceType
 from claimmine.lexicon import lexicon, word_list
 
 _BODY_WORDS = word_list("body_words.txt")
+PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _PERSON_PRONOUNS = frozenset({"he", "she"})
 _BODY_PRONOUNS = frozenset({"it"})
 _SKIP = frozenset({"the", "a", "an", "its", "his", "her", "their", "of", "and"})
@@ -45,15 +46,17 @@ class MentionTracker:
     """
 
     mentions: list[Mention] = field(default_factory=list)
-    # Proper names seen anywhere in the text so far ("Tomas Novotny"), for short names whose full form was no source.
-    names: list[str] = field(default_factory=list)
+    # Proper names seen anywhere in the text so far ("Tomas Novotny"), with their words, for short names whose
+    # full form was no source.
+    names: list[tuple[str, frozenset[str]]] = field(default_factory=list)
 
     def see(self, text: str) -> None:
         """Remember the multi-word proper names in ``text``, where a later short name may find its full form."""
         for match in _NAME.finditer(text):
             name = _POSSESSIVE.sub("", match.group())
             # A sentence's full stop, not an abbreviation's ("Jr.", "Corp."), ends the name before it.
-            self.names.append(name[:-1] if name.endswith(".") and len(name.split()[-1]) > 5 else name)
+            name = name[:-1] if name.endswith(".") and len(name.split()[-1]) > 5 else name
+            self.names.append((name, _words(name)))
 
     def note(self, text: str) -> Mention:
         """Remember ``text`` as the latest named source and return it as a :class:`Mention`."""
@@ -77,11 +80,24 @@ class MentionTracker:
                 return mention
         if source[:1].isupper():
             # A short name whose full form was named but never a source: "Tomas Novotny arrived. ... Novotny said".
-            for name in reversed(self.names):
-                name_words = _words(name)
+            for name, name_words in reversed(self.names):
                 if words <= name_words and len(name_words) > len(words):
                     return Mention(name, source_type_of(name), bool(name_words & _BODY_WORDS), name_words)
         return None
+
+    def identify(self, source: str) -> tuple[str | None, SourceType]:
+        """Return a source's resolved earlier mention (or ``None``) and its type; a new name is remembered.
+
+        >>> tracker = MentionTracker()
+        >>> tracker.identify("Foreign Minister Anna Berger"), tracker.identify("she")
+        ((None, <SourceType.OFFICIAL: 'official'>), ('Foreign Minister Anna Berger', <SourceType.OFFICIAL: 'official'>))
+        """
+        earlier = self.resolve(source)
+        if earlier is not None:
+            return earlier.text, earlier.source_type
+        if source.lower() in PRONOUNS:
+            return None, source_type_of(source)
+        return None, self.note(source).source_type
 
 
 def _words(text: str) -> frozenset[str]:
