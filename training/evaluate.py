@@ -100,13 +100,12 @@ def sources(documents: Sequence[GoldDocument], analyses: Sequence[Analysis]) -> 
         if gold.source_type is not None:
             attributed += 1
             typed += attribution is not None and attribution.source_type is gold.source_type
-        if gold.resolved and attribution is not None and source is not None:
+        if gold.resolved:
             resolvable += 1
-            resolved += _same_mention(gold.resolved, attribution.resolved)
-            resolved_typed += attribution.source_type is gold.source_type
-            own_typed += source_type_of(source.text) is gold.source_type
-        elif gold.resolved:
-            resolvable += 1
+            if attribution is not None and source is not None:
+                resolved += _same_mention(gold.resolved, attribution.resolved)
+                resolved_typed += attribution.source_type is gold.source_type
+                own_typed += source_type_of(source.text) is gold.source_type
     count = max(len(golds), 1)
     per = max(resolvable, 1)
     return Sources(
