@@ -70,7 +70,6 @@ def naive_pipeline() -> Callable[[str], list[Any]]:
     from transformers import BertConfig, BertTokenizer, PreTrainedModel, pipeline
     from transformers.modeling_outputs import SequenceClassifierOutput
 
-    from claimmine.inference import attribution_hint
     from claimmine.model import ClaimModel, load_model
 
     class CertaintyClassifier(PreTrainedModel):
@@ -97,7 +96,7 @@ def naive_pipeline() -> Callable[[str], list[Any]]:
     def run(sentence: str) -> list[Any]:
         ((drafts, _),) = drafter.draft_batch([sentence])
         return [
-            classify({"text": d.text, "text_pair": attribution_hint(d)}, truncation=True, max_length=128)
+            classify({"text": d.text, "text_pair": d.hint}, truncation=True, max_length=128)
             for d in drafts
         ]
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from claimmine.attribution import find_attribution
 from claimmine.attributor import RULES, Attributor, resolve_attributor
-from claimmine.labeler import Draft, Labeler
+from claimmine.labeler import Draft, Labeler, rule_hint
 from claimmine.labels import SegmentKind, SourceType
 from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
@@ -155,7 +155,12 @@ def _relinked(draft: Draft, attribution: Attribution | None) -> Draft:
     # A relation the rules read the same way (theirs, given content) keeps the labels already computed.
     labels = draft.rules if same_rule_view(attribution, draft.attribution) else None
     return Draft(
-        draft.text, draft.start, draft.end, attribution, labels or rule_labels(draft.text, draft.start, attribution)
+        draft.text,
+        draft.start,
+        draft.end,
+        attribution,
+        labels or rule_labels(draft.text, draft.start, attribution),
+        draft.hint,
     )
 
 
@@ -177,7 +182,8 @@ def draft_segments(text: str, spans: Sequence[tuple[int, int]] | None = None) ->
     for start, end in segment_spans(text, compare) if spans is None else spans:
         part = text[start:end]
         attribution = find_attribution(part, start, mentions)
-        drafts.append(Draft(part, start, end, attribution, rule_labels(part, start, attribution)))
+        rules = rule_labels(part, start, attribution)
+        drafts.append(Draft(part, start, end, attribution, rules, rule_hint(attribution, rules)))
     return drafts
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from claimmine.errors import ClaimmineError, ModelFormatError, ModelNotFoundError
-from claimmine.labeler import Draft, Labels
+from claimmine.labeler import HINT_VERSION, Draft, Labels
 from claimmine.labels import CERTAIN_MIN, PROBABLE_MIN, Certainty, SegmentKind
 
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ class Manifest:
             raise ModelFormatError(f"{path}: kind labels {kind} do not match {[k.value for k in SegmentKind]}")
         if raw.get("score_source") not in ("expected", "regression", "blend"):
             raise ModelFormatError(f"{path}: unknown score_source {raw.get('score_source')!r}")
+        if raw.get("attribution_hint") and raw.get("hint_version") != HINT_VERSION:
+            raise ModelFormatError(
+                f"{path}: the model reads attribution hints of version {raw.get('hint_version')!r}, and this "
+                f"claimmine builds version {HINT_VERSION}; use the claimmine it was trained with, or retrain it"
+            )
         backend = str(raw.get("backend", "torch"))
         if backend not in BACKENDS:
             raise ModelFormatError(f"{path}: unknown backend {backend!r}; this claimmine runs {list(BACKENDS)}")
@@ -132,31 +137,6 @@ def certainty_score(probabilities: Sequence[float], regression: float, source: s
     raw = {"expected": expected, "regression": regression, "blend": (expected + regression) / 2}[source]
     low, high = BANDS[label]
     return label, round(min(max(raw, low), high), SCORE_DECIMALS)
-
-
-def attribution_hint(draft: Draft) -> str:
-    """Describe the rules' view of a draft in words, as a second input to the model.
-
-    The hint names the attribution (who, their type, the cue) and the hedge and
-    speculation-frame cues that the lexicon found, with the certainty each signals.
-
-    >>> from claimmine.analyzer import draft_segments
-    >>> attribution_hint(draft_segments("The ministry said it would rain.")[0])
-    'official source: The ministry; cue: said'
-    >>> attribution_hint(draft_segments("There are fears that it may rain.")[0])
-    'no source; hedges: There are fears (possible), may (possible)'
-    """
-    attribution = draft.attribution
-    if attribution is None:
-        hint = "no source"
-    else:
-        named = attribution.resolved or (attribution.source.text if attribution.source else "none")
-        who = " ".join(named.split()[:12])
-        kind = attribution.source_type.value if attribution.source_type else "unnamed"
-        cue = attribution.cue.text if attribution.cue else ""
-        hint = f"{kind} source: {who}; cue: {cue}" + ("; direct quote" if attribution.direct else "")
-    hedges = [f"{c.text} ({c.certainty.value})" for c in draft.rules.cues if c.certainty is not None][:6]
-    return hint + ("; hedges: " + ", ".join(hedges) if hedges else "")
 
 
 def thread_count(threads: int | None = None) -> int | None:
@@ -230,7 +210,7 @@ class BatchedLabeler(ABC):
     def outputs(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> Outputs:
         """Return the raw outputs (uncalibrated logits, score, kind logits) for ``texts``, in input order.
 
-        ``hints`` (one per text) are the attribution hints of :func:`attribution_hint`, for models trained
+        ``hints`` (one per text) are the attribution hints of :func:`claimmine.labeler.rule_hint`, for models trained
         with them.
         """
         if hints is not None and len(hints) != len(texts):
@@ -256,7 +236,7 @@ class BatchedLabeler(ABC):
 
     def draft_outputs(self, drafts: Sequence[Draft]) -> Outputs:
         """Return the raw outputs for drafted segments, with attribution hints where the model uses them."""
-        hints = [attribution_hint(d) for d in drafts] if self.manifest.attribution_hint else None
+        hints = [d.hint for d in drafts] if self.manifest.attribution_hint else None
         return self.outputs([d.text for d in drafts], hints)
 
     def label(self, drafts: Sequence[Draft]) -> list[Labels]:

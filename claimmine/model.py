@@ -31,7 +31,6 @@ from claimmine.inference import (
     BatchedLabeler,
     Manifest,
     Outputs,
-    attribution_hint,
     certainty_score,
     thread_count,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "ClaimModel",
     "Manifest",
     "ModelLabeler",
-    "attribution_hint",
     "certainty_score",
     "load_model",
 ]
@@ -142,7 +140,7 @@ class ModelLabeler(BatchedLabeler):
     def predict(self, texts: Sequence[str], hints: Sequence[str] | None = None) -> dict[str, torch.Tensor]:
         """Return the raw outputs (uncalibrated logits, score, kind logits) for ``texts`` as tensors, in input order.
 
-        ``hints`` (one per text) are the attribution hints of :func:`attribution_hint`, for models trained
+        ``hints`` (one per text) are the attribution hints of :func:`claimmine.labeler.rule_hint`, for models trained
         with them. Texts run in batches sorted by length, so results do not depend on batch size.
         """
         return {key: torch.from_numpy(value) for key, value in self.outputs(texts, hints).items()}

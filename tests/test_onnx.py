@@ -77,6 +77,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "temperature": 0.8,
         "score_source": "expected",
         "attribution_hint": True,
+        "hint_version": 1,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return folder

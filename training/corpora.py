@@ -24,13 +24,13 @@ from typing import Any, Literal, get_args
 
 import datasets  # type: ignore[import-untyped, unused-ignore]
 
+from training import DEFAULT_DATA_DIR
+
 Polarity = Literal["magnitude", "signed"]
 
 CERTAIN_MIN = 0.80
 PROBABLE_MIN = 0.45
 SPLITS: tuple[str, ...] = ("train", "dev")
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 FEATURES = datasets.Features(
     {
         "text": datasets.Value("string"),

@@ -18,7 +18,6 @@ from datasets import Dataset, concatenate_datasets
 
 from claimmine.analyzer import draft_segments
 from claimmine.labels import Certainty, SegmentKind
-from claimmine.model import attribution_hint
 from training.config import TrainConfig
 from training.corpora import load_corpus
 from training.gold import GoldDocument, load_gold
@@ -69,7 +68,7 @@ def gold_examples(documents: Iterable[GoldDocument], corpus: str = "news") -> Da
         drafts = draft_segments(document.text, [(s.start, s.end) for s in document.segments])
         for segment, draft in zip(document.segments, drafts, strict=True):
             records["text"].append(segment.text)
-            records["hint"].append(attribution_hint(draft))
+            records["hint"].append(draft.hint)
             records["certainty"].append(CERTAINTY_INDEX[segment.certainty.value])
             records["score"].append(-1.0)
             records["uncertain"].append(-1)
@@ -102,7 +101,7 @@ def sentence_hint(text: str) -> str:
     """
     stripped = text.strip()
     drafts = draft_segments(stripped, [(0, len(stripped))]) if stripped else []
-    return attribution_hint(drafts[0]) if drafts else "no source"
+    return drafts[0].hint if drafts else "no source"
 
 
 def _features() -> Any:

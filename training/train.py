@@ -25,6 +25,7 @@ from torch.nn import functional
 from tqdm import tqdm
 from transformers import BertConfig, BertTokenizer
 
+from claimmine.labeler import HINT_VERSION
 from claimmine.labels import Certainty, SegmentKind
 from claimmine.model import MANIFEST_FORMAT, ClaimModel
 from training.config import TrainConfig
@@ -249,6 +250,7 @@ def export(
         "temperature": 1.0,
         "score_source": "expected",
         "attribution_hint": config.attribution_hint,
+        "hint_version": HINT_VERSION,
         "training_data": {"corpora": config.corpora, "news_train": list(config.news_train), "examples": examples},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
