@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 import pytest
 
@@ -138,3 +140,24 @@ def test_importing_claimmine_loads_neither_training_nor_datasets() -> None:
     code = f"import sys, claimmine; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+def test_the_hint_is_the_rules_view_whatever_attributor_relinks_the_segment() -> None:
+    from claimmine.analyzer import draft_segments
+    from claimmine.attributor import Attributor, Linked
+    from claimmine.labeler import Draft
+
+    class NoRelations:
+        """An attributor that finds nothing: every segment loses the rules' attribution."""
+
+        name = "none"
+
+        def link(self, texts: Sequence[str], drafted: Sequence[Sequence[Draft]]) -> list[Linked]:
+            return [([], [None] * len(drafts)) for drafts in drafted]
+
+    text = "The ministry said the bridge may reopen."
+    relinked_analyzer = Analyzer("rules", attribution=cast(Attributor, NoRelations()))
+    (relinked,), _ = relinked_analyzer.draft_batch([text])[0]
+    (drafted,) = draft_segments(text)
+    assert relinked.attribution is None and drafted.attribution is not None
+    assert relinked.hint == drafted.hint == "official source: The ministry; cue: said; hedges: may (possible)"

