@@ -20,7 +20,7 @@ segmentation, attribution (the rules) and the model.
   hint as the second text, as the model expects. The pipeline computes one
   head and no calibration, so it does slightly less work than claimmine.
 - torch: ``Analyzer(models/claimmine-minilm-v1).analyze_batch(sentences)``.
-- fast: ``Analyzer(models/claimmine-minilm-v1-int8).analyze_batch(sentences)``.
+- fast: ``Analyzer(models/claimmine-minilm-v2-int8).analyze_batch(sentences)``.
 
 ``--threads N`` gives every path N intra-op threads. On a machine whose cores
 other processes keep busy, two threads can be much slower than one (threads
@@ -52,8 +52,8 @@ from claimmine import Analyzer  # noqa: E402
 from claimmine.sentences import sentence_spans  # noqa: E402
 from training.gold import load_gold  # noqa: E402
 
-TORCH_MODEL = ROOT / "models" / "claimmine-minilm-v1"
-FAST_MODEL = ROOT / "models" / "claimmine-minilm-v1-int8"
+TORCH_MODEL = ROOT / "models" / "claimmine-minilm-v2"
+FAST_MODEL = ROOT / "models" / "claimmine-minilm-v2-int8"
 FIRST_TEXT = "The ministry said the bridge would reopen on Monday."
 
 

@@ -206,7 +206,7 @@ def test_missing_onnxruntime_gives_a_clear_error(exported: Path, monkeypatch: py
 def test_the_shipped_export_is_current() -> None:
     source, fast = shipped_model(DEFAULT_MODEL), shipped_model(FAST_MODEL)
     assert source is not None and fast is not None, "a shipped model is missing from models/"
-    assert stale_reasons(fast, source) == [], "re-run python -m training.export_onnx models/claimmine-minilm-v1"
+    assert stale_reasons(fast, source) == [], "re-run python -m training.export_onnx models/claimmine-minilm-v2"
 
 
 def test_the_shipped_export_labels_like_torch() -> None:

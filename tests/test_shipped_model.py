@@ -35,7 +35,7 @@ def analyzer() -> Analyzer:
 
 
 def test_the_default_analyzer_uses_the_shipped_model(analyzer: Analyzer) -> None:
-    assert Analyzer().labeler.name == analyzer.labeler.name == "claimmine-minilm-v1"
+    assert Analyzer().labeler.name == analyzer.labeler.name == "claimmine-minilm-v2"
 
 
 @pytest.mark.parametrize("text, kind, certainty", CLEAR)

@@ -67,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Print the agreement of two labelers on the gold segments of gold files."""
     parser = argparse.ArgumentParser(prog="python -m training.agreement", description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="+", type=Path, help="gold JSONL files or folders")
-    parser.add_argument("--model", default=str(ROOT / "models" / "claimmine-minilm-v1"), help="the reference")
-    parser.add_argument("--against", default=str(ROOT / "models" / "claimmine-minilm-v1-int8"), help="the other")
+    parser.add_argument("--model", default=str(ROOT / "models" / "claimmine-minilm-v2"), help="the reference")
+    parser.add_argument("--against", default=str(ROOT / "models" / "claimmine-minilm-v2-int8"), help="the other")
     args = parser.parse_args(argv)
     documents = load_gold(args.gold)
     segments = [s for d in documents for s in d.segments]

@@ -28,6 +28,8 @@ class TrainConfig:
     (:mod:`training.silver`; 0 = none). ``weasel_corpora`` names corpora whose
     binary label marks vague sources, learnt as kind (speculation or not)
     instead of certainty (see :func:`training.examples.corpus_examples`).
+    ``class_balance`` weighs the certainty and kind losses per class by
+    ``(mean count / count) ** class_balance`` (0 = unweighted; 0.5 = inverse square root of frequency).
 
     >>> TrainConfig().heads
     'multitask'
@@ -67,6 +69,7 @@ class TrainConfig:
     polnear_silver: int = 0
     weasel_corpora: tuple[str, ...] = ()
     kind_weight: float = 1.0
+    class_balance: float = 0.0
     score_weight: float = 2.0
     binary_weight: float = 0.5
     bf16: Literal["auto", "on", "off"] = "auto"

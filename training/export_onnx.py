@@ -1,6 +1,6 @@
 """Export a claimmine model folder to ONNX and quantise it to int8 for the fast runtime.
 
-``python -m training.export_onnx models/claimmine-minilm-v1 -o models/claimmine-minilm-v1-int8``
+``python -m training.export_onnx models/claimmine-minilm-v2 -o models/claimmine-minilm-v2-int8``
 writes ``model.int8.onnx``, the tokenizer files, a ``manifest.json`` (the
 source's labels, temperature and heads, ``"backend": "onnx"``, and the
 source's name, version and SHA-256 hashes of its weights and manifest, so a
@@ -246,7 +246,7 @@ def _card(raw: dict[str, Any]) -> str:
     return (
         f"# {source['folder']}-int8\n\n"
         f"The int8 ONNX export of [{source['folder']}](../{source['folder']}/MODEL_CARD.md), for claimmine's fast "
-        "runtime (`pip install 'claimmine[fast]'`, then `Analyzer(\"claimmine-minilm-v1-int8\")`). Intended use, "
+        "runtime (`pip install 'claimmine[fast]'`, then `Analyzer(\"claimmine-minilm-v2-int8\")`). Intended use, "
         "training data, figures and failure cases are the source model's; its model card's section *Fast runtime "
         "(ONNX int8)* gives this export's agreement with the source and its dev figures.\n\n"
         f"- Made by `python -m training.export_onnx models/{source['folder']} -o models/{source['folder']}-int8`.\n"

@@ -80,13 +80,34 @@ def log_probability_of(logits: torch.Tensor, classes: list[int]) -> torch.Tensor
     return torch.logsumexp(logits[:, classes], -1) - torch.logsumexp(logits, -1)
 
 
-def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], config: TrainConfig) -> torch.Tensor:
-    """Sum the task losses over the examples that carry each target."""
+def class_weights(targets: Sequence[int], classes: int, power: float) -> torch.Tensor | None:
+    """Return per-class loss weights ``(mean count / count) ** power`` over the known targets (``None`` at 0).
+
+    >>> [round(w, 3) for w in class_weights([0, 0, 0, 1, -1], 2, 1.0).tolist()]
+    [0.667, 2.0]
+    """
+    if not power:
+        return None
+    counts = torch.bincount(torch.tensor([t for t in targets if t >= 0], dtype=torch.long), minlength=classes)
+    counts = counts.float().clamp(min=1.0)
+    return (counts.mean() / counts) ** power
+
+
+def losses(
+    outputs: dict[str, torch.Tensor],
+    batch: dict[str, torch.Tensor],
+    config: TrainConfig,
+    weights: dict[str, torch.Tensor | None] | None = None,
+) -> torch.Tensor:
+    """Sum the task losses over the examples that carry each target (class-weighted where ``weights`` says)."""
+    weights = weights or {}
     logits = outputs["certainty"].float()
     total = logits.new_zeros(())
     known = batch["certainty"] >= 0
     if known.any():
-        total = total + functional.cross_entropy(logits[known], batch["certainty"][known])
+        total = total + functional.cross_entropy(
+            logits[known], batch["certainty"][known], weight=weights.get("certainty")
+        )
     hedged = batch["uncertain"] == 1
     if hedged.any():
         # Hedged of unknown strength: push P(probable) + P(possible) up.
@@ -98,7 +119,7 @@ def losses(outputs: dict[str, torch.Tensor], batch: dict[str, torch.Tensor], con
     kinds = batch["kind"] >= 0
     if "kind" in outputs and kinds.any():
         total = total + config.kind_weight * functional.cross_entropy(
-            outputs["kind"].float()[kinds], batch["kind"][kinds]
+            outputs["kind"].float()[kinds], batch["kind"][kinds], weight=weights.get("kind")
         )
     plain = batch["kind"] == NOT_SPECULATION
     if "kind" in outputs and plain.any():
@@ -138,6 +159,10 @@ def train(
         return tokenizer(batch["text"], truncation=True, max_length=config.max_length)
 
     data = data.map(tokenize, batched=True, remove_columns=["text", "hint"])
+    weights = {
+        "certainty": class_weights(data["certainty"], len(Certainty), config.class_balance),
+        "kind": class_weights(data["kind"], len(SegmentKind), config.class_balance),
+    }
     lengths = [len(ids) for ids in data["input_ids"]]
     steps_per_epoch = math.ceil(len(lengths) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
@@ -167,7 +192,7 @@ def train(
             batch = collate([data[i] for i in indices], tokenizer.pad_token_id or 0)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16):
                 outputs = model(batch["input_ids"], batch["attention_mask"])
-            loss = losses(outputs, batch, config)
+            loss = losses(outputs, batch, config, weights)
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             for group in optimizer.param_groups:

@@ -1,0 +1,52 @@
+"""The user's frames, as a contract: the shipped model labels speculation frames and their look-alikes right.
+
+``tests/data/frames.jsonl`` was written for this test by an annotator briefed with the label scheme only; no
+model is trained on it. ``frame`` sentences use the frames the user named ("there are speculations that",
+"the prevailing view is", "analysis suggests", ...) in the writer's voice or a vague collective's;
+``counter`` sentences use the same words where the scheme says otherwise (an official body's own analysis, a
+named expert, "Markets fell on concerns that ...").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimmine import Analyzer, Certainty, SegmentKind
+from claimmine.models import shipped_model
+
+CONTRACT = Path(__file__).parent / "data" / "frames.jsonl"
+FRAMES = [json.loads(line) for line in CONTRACT.read_text("utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[tuple[dict[str, str], list[tuple[SegmentKind, Certainty]]]]:
+    analyses = Analyzer(shipped_model()).analyze_batch([row["text"] for row in FRAMES])
+    return [(row, [(s.kind, s.certainty) for s in a.segments]) for row, a in zip(FRAMES, analyses, strict=True)]
+
+
+def test_the_contract_is_large_enough() -> None:
+    groups = [row["group"] for row in FRAMES]
+    assert groups.count("frame") >= 60 and groups.count("counter") >= 30
+    named = ["there are speculations that", "the prevailing view is", "analysis suggests", "there is an analysis that",
+             "there is an interpretation that", "there are concerns that", "it is widely believed", "observers say"]
+    for frame in named:
+        assert sum(row["frame"] == frame for row in FRAMES) >= 5, frame
+
+
+# Not met yet (issue 12): claimmine-minilm-v2 gets 121 of 139 sentences right (87%). Strict, so that the mark must
+# go once a model meets the contract.
+@pytest.mark.xfail(strict=True, reason="claimmine-minilm-v2 labels 87% of the frame contract right, not 95%")
+@pytest.mark.parametrize("group", ["frame", "counter"])
+def test_the_shipped_model_labels_at_least_95_percent_of_each_group_right(
+    labelled: list[tuple[dict[str, str], list[tuple[SegmentKind, Certainty]]]], group: str
+) -> None:
+    rows = [(row, got) for row, got in labelled if row["group"] == group]
+    wrong = [
+        (row["text"], row["kind"], row["certainty"], got)
+        for row, got in rows
+        if got != [(SegmentKind(row["kind"]), Certainty(row["certainty"]))]
+    ]
+    assert len(wrong) <= 0.05 * len(rows), wrong
