@@ -209,21 +209,24 @@ def _labels(row: list[str], text: str, start: int, problems: Problems, where: st
     }
     if len(row) >= 7 and (row[3].strip() not in ("", "-") or row[5].strip() not in ("", "-")):
         source, source_type, cue, direct = (cell.strip() for cell in row[3:7])
-        if source not in ("", "-"):
-            found = find_phrase(text, source)
-            if found is None:
-                problems.add("source not in segment", f"{where}: {source!r}")
-            else:
-                labels["source"] = [start + found, start + found + len(source)]
-                labels["source_type"] = source_type if source_type not in ("", "-") else "other"
-        if cue not in ("", "-"):
-            found = find_phrase(text, cue)
-            if found is None:
-                problems.add("cue not in segment", f"{where}: {cue!r}")
-            else:
-                labels["cue"] = [start + found, start + found + len(cue)]
-                labels["direct"] = direct.lower() == "true"
+        labels["source"] = _phrase_offsets(text, start, source, problems, f"{where}: source")
+        if labels["source"]:
+            labels["source_type"] = source_type if source_type not in ("", "-") else "other"
+        labels["cue"] = _phrase_offsets(text, start, cue, problems, f"{where}: cue")
+        if labels["cue"]:
+            labels["direct"] = direct.lower() == "true"
     return labels
+
+
+def _phrase_offsets(text: str, start: int, phrase: str, problems: Problems, where: str) -> list[int] | None:
+    """Return the document offsets of an annotator's phrase in a segment; ``None`` (and a problem) if not there."""
+    if phrase in ("", "-"):
+        return None
+    found = find_phrase(text, phrase)
+    if found is None:
+        problems.add("phrase not in segment", f"{where} {phrase!r}")
+        return None
+    return [start + found, start + found + len(phrase)]
 
 
 def build_article(text: str, rows: list[list[str]], problems: Problems, where: str) -> list[dict[str, Any]] | None:
@@ -277,6 +280,7 @@ def build(label_files: Sequence[Path], data_dir: Path) -> tuple[dict[str, list[d
         annotator = path.stem
         is_second = "second" in annotator or "double" in annotator
         for header, rows in _blocks(lines):
+            # The first round named its sentence sets og1-dev, og2-train and og3-train (train cut in two halves).
             if header.startswith("sentences-") or header in ("og1-dev", "og2-train", "og3-train"):
                 split = "dev" if header.endswith("dev") else "train"
                 offset = 0 if header != "og3-train" else len(sentences["train"]) // 2
@@ -339,14 +343,15 @@ def adjudicate(documents: dict[str, list[dict[str, Any]]], settled: Sequence[dic
     ``settled`` rows name a document ``id`` and a segment's ``start`` and ``end`` (standoff, no text).
     """
     second = {(d["id"], s["start"], s["end"]): s for d in documents.get("second/polnear", []) for s in d["segments"]}
+    wanted = {(row["id"], row["start"], row["end"]) for row in settled}
     taken = 0
     for key in ("dev/polnear", "train/polnear"):
         for document in documents.get(key, []):
             for index, segment in enumerate(document["segments"]):
-                for row in settled:
-                    if (row["id"], row["start"], row["end"]) == (document["id"], segment["start"], segment["end"]):
-                        document["segments"][index] = second[(row["id"], row["start"], row["end"])]
-                        taken += 1
+                place = (document["id"], segment["start"], segment["end"])
+                if place in wanted:
+                    document["segments"][index] = second[place]
+                    taken += 1
     if taken != len(settled):
         raise ValueError(f"{len(settled) - taken} settled disagreements match no segment of both annotations")
     return taken
