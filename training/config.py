@@ -28,6 +28,8 @@ class TrainConfig:
     (:mod:`training.silver`; 0 = none). ``weasel_corpora`` names corpora whose
     binary label marks vague sources, learnt as kind (speculation or not)
     instead of certainty (see :func:`training.examples.corpus_examples`).
+    ``scheme_templates`` adds that many examples that wrap real train claims in the scheme's frames
+    (:mod:`training.templates`; needs ``real_train``; 0 = none).
     ``class_balance`` weighs the certainty and kind losses per class by
     ``(mean count / count) ** class_balance`` (0 = unweighted; 0.5 = inverse square root of frequency).
 
@@ -66,6 +68,7 @@ class TrainConfig:
     news_repeat: int = 4
     real_train: tuple[str, ...] = ()
     real_repeat: int = 1
+    scheme_templates: int = 0
     polnear_silver: int = 0
     weasel_corpora: tuple[str, ...] = ()
     kind_weight: float = 1.0

@@ -87,8 +87,14 @@ def training_mix(config: TrainConfig, data_dir: Path, root: Path) -> Dataset:
         news = gold_examples(load_gold([root / p for p in config.news_train]))
         parts.extend([news] * config.news_repeat)
     if config.real_train:
-        real = gold_examples(load_gold([root / p for p in config.real_train], data_dir), corpus="real")
-        parts.extend([real] * config.real_repeat)
+        real_gold = load_gold([root / p for p in config.real_train], data_dir)
+        parts.extend([gold_examples(real_gold, corpus="real")] * config.real_repeat)
+        if config.scheme_templates:
+            from training.templates import scheme_examples
+
+            parts.append(scheme_examples(real_gold, config.scheme_templates, config.seed))
+    elif config.scheme_templates:
+        raise ValueError("scheme_templates wraps real train claims: set real_train too")
     if config.polnear_silver:
         from training.silver import polnear_silver
 
