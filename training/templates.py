@@ -30,8 +30,8 @@ from typing import Any
 
 from datasets import Dataset
 
-from claimmine.rules import find_cues
 from claimmine.labels import Certainty, SegmentKind, SourceType
+from claimmine.rules import find_cues
 from training.examples import CERTAINTY_INDEX, COLUMNS, KIND_INDEX, _features, sentence_hint
 from training.gold import GoldDocument, load_gold
 
@@ -58,11 +58,15 @@ VOICED_FRAMES = WRITER_FRAMES[:8]
 MARKET_SUBJECTS = ("Stocks", "Oil prices", "The dollar", "Bond yields", "Shares of the company", "Markets")
 MARKET_MOVES = ("fell", "rose", "slipped", "jumped", "dropped", "climbed")
 # Openings whose capital is only the sentence's: such sentences go after "that", lowered.
-_COMMON_START = re.compile(r"(?:The|A|An|It|Its|This|That|These|Those|There|Some|Many|Most|He|She|They|His|Her|"
-                           r"Their|In|On|At|For|If|When|After|Before|As|One|Two|No)\b")
+_COMMON_START = re.compile(
+    r"(?:The|A|An|It|Its|This|That|These|Those|There|Some|Many|Most|He|She|They|His|Her|"
+    r"Their|In|On|At|For|If|When|After|Before|As|One|Two|No)\b"
+)
 # Openings that tie a sentence to the one before it, and first person: such a sentence reads wrong after "that".
-_TIED_START = re.compile(r"(?:But|And|Or|Plus|So|Yet|To|Still|Indeed|However|Meanwhile|Also|Now|Then|Instead|"
-                         r"Even|Nor|Only|Thus|I|We|Our|My)\b")
+_TIED_START = re.compile(
+    r"(?:But|And|Or|Plus|So|Yet|To|Still|Indeed|However|Meanwhile|Also|Now|Then|Instead|"
+    r"Even|Nor|Only|Thus|I|We|Our|My)\b"
+)
 
 
 def scheme_examples(documents: Sequence[GoldDocument], count: int, seed: int) -> Dataset:
@@ -141,7 +145,7 @@ def _plain_claims(documents: Sequence[GoldDocument]) -> list[str]:
                 and not re.search(r"\s[,.'’`]", text)
                 and not _TIED_START.match(text)
                 and not re.search(r"\b(?:I|we|our|us)\b", text)
-                and not any(mark in text for mark in "\"“”?!:;()—")
+                and not any(mark in text for mark in '"“”?!:;()—')
                 and not any(cue.certainty is not None for cue in find_cues(text))
             ):
                 clauses.append(text[0].lower() + text[1:])
