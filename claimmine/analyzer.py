@@ -68,6 +68,8 @@ class Analyzer:
         >>> [len(a.segments) for a in Analyzer().analyze_batch(["It rained.", ""])]
         [1, 0]
         """
+        if isinstance(texts, (str, bytes, bytearray)):
+            raise TypeError("analyze_batch takes an iterable of texts, not one text; use analyze(text) for one")
         inputs = [_checked(text) for text in texts]
         drafted = self.draft_batch(inputs)
         flat = [draft for drafts, _ in drafted for draft in drafts]

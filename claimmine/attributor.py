@@ -179,6 +179,10 @@ def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) 
     'rules'
     """
     if attribution is not None and not isinstance(attribution, (str, os.PathLike)):
+        if not callable(getattr(attribution, "link", None)):
+            raise TypeError(
+                f"attribution must be a tagger folder, 'rules' or an Attributor, got {type(attribution).__name__}"
+            )
         return attribution
     if attribution is None:
         attribution = os.environ.get(TAGGER_VARIABLE) or shipped_tagger() or RULES

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -215,7 +216,8 @@ class BatchedLabeler(ABC):
         """
         if hints is not None and len(hints) != len(texts):
             raise ValueError(f"got {len(hints)} hints for {len(texts)} texts")
-        inputs: list[Any] = list(zip(texts, hints, strict=True)) if hints is not None else list(texts)
+        texts = [tokenizable(t) for t in texts]
+        inputs: list[Any] = list(zip(texts, map(tokenizable, hints), strict=True)) if hints is not None else texts
         encodings = self.tokenizer.encode_batch(inputs) if inputs else []
         ids = [encoding.ids for encoding in encodings]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -244,6 +246,20 @@ class BatchedLabeler(ABC):
         if not drafts:
             return []
         return labels_from_outputs(self.draft_outputs(drafts), drafts, self.manifest)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def tokenizable(text: str) -> str:
+    """Return ``text`` with each lone surrogate (not Unicode, which tokenizers reject) as U+FFFD.
+
+    One code point stands for one, so offsets into the text still hold.
+
+    >>> tokenizable("He \\ud800said.") == "He \\ufffdsaid."
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def labels_from_outputs(outputs: Outputs, drafts: Sequence[Draft], manifest: Manifest) -> list[Labels]:

@@ -53,6 +53,10 @@ def resolve(model: str | os.PathLike[str] | Labeler | None, *, threads: int | No
     'rules'
     """
     if model is not None and not isinstance(model, (str, os.PathLike)):
+        if not callable(getattr(model, "label", None)):
+            raise TypeError(
+                f"model must be a folder, a shipped model's name, 'rules' or a Labeler, got {type(model).__name__}"
+            )
         return model
     if model is None:
         model = os.environ.get(ENVIRONMENT_VARIABLE) or shipped_model() or RULES

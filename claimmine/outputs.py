@@ -109,7 +109,7 @@ class _StreamWriter:
 
     def write(self, records: Sequence[Mapping[str, Any]]) -> None:
         if self.fmt == "jsonl":
-            data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+            data = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in records).encode("utf-8")
         else:
             data = _csv_bytes([[_csv_cell(v) for v in flat_record(r).values()] for r in records])
         self._put(data)

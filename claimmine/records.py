@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -129,9 +130,17 @@ class RecordReader:
                 yield InputRecord(number, None, error=("undecodable", f"line is not UTF-8 (byte {error.start})"))
                 continue
             try:
-                value = json.loads(line)
+                value = json.loads(line, parse_constant=_non_standard, parse_float=_finite_float)
             except json.JSONDecodeError as error:
-                yield InputRecord(number, None, error=("malformed_json", f"{error.msg} at column {error.colno}"))
+                # Some of json's messages end in "at" ("Invalid control character at").
+                message = f"{error.msg.removesuffix(' at')} at column {error.colno}"
+                yield InputRecord(number, None, error=("malformed_json", message))
+                continue
+            except RecursionError:
+                yield InputRecord(number, None, error=("malformed_json", "the line nests too deeply to read"))
+                continue
+            except ValueError as error:  # an integer of over 4,300 digits, NaN, Infinity, 1e400
+                yield InputRecord(number, None, error=("malformed_json", str(error)))
                 continue
             if not isinstance(value, dict):
                 message = f"the line holds {json_type(value)}, not a JSON object"
@@ -244,10 +253,21 @@ def _is_unicode(value: object) -> bool:
 
 
 def _json_ready(value: object) -> Any:
-    """Keep JSON scalars as they are; write anything else (a date, bytes) as its ``str``."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    """Keep JSON scalars as they are; write anything else (a date, bytes, a NaN) as its ``str``."""
+    if value is None or isinstance(value, (str, int, bool)) or (isinstance(value, float) and math.isfinite(value)):
         return value
     return str(value)
+
+
+def _non_standard(name: str) -> Any:
+    raise ValueError(f"{name} is not standard JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is too large for a float")
+    return value
 
 
 def _pyarrow_parquet() -> Any:

@@ -20,7 +20,7 @@ from torch import nn
 from transformers import BertConfig, BertModel, BertTokenizer
 
 from claimmine.errors import ModelFormatError, ModelNotFoundError
-from claimmine.inference import read_manifest
+from claimmine.inference import read_manifest, tokenizable
 from claimmine.relations import TAGS, Grouped, group, spans_from_tags
 
 TAGGER_FORMAT = 1
@@ -112,7 +112,8 @@ class AttributionTagger:
 
     def relations_batch(self, texts: list[str]) -> list[list[Grouped]]:
         """Return the relations of each text; windows of all texts run in shared, length-sorted batches."""
-        encoded = self.tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+        safe = [tokenizable(text) for text in texts]
+        encoded = self.tokenizer(safe, add_special_tokens=False, return_offsets_mapping=True)
         windows: list[tuple[int, int, int]] = []  # (text index, first token, last token)
         for index, ids in enumerate(encoded["input_ids"]):
             cuts = token_windows(len(ids), self.manifest.window, self.manifest.stride)

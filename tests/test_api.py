@@ -74,6 +74,17 @@ def test_non_text_input_is_a_type_error(bad: object) -> None:
         analyze(bad)  # type: ignore[arg-type]
 
 
+def test_a_bare_text_is_not_a_batch_of_characters() -> None:
+    with pytest.raises(TypeError, match="use analyze"):
+        Analyzer("rules").analyze_batch("It rained.")
+
+
+@pytest.mark.parametrize("argument", ["model", "attribution"])
+def test_a_model_or_attributor_of_the_wrong_type_is_a_type_error(argument: str) -> None:
+    with pytest.raises(TypeError, match=argument):
+        Analyzer(**{argument: 123})  # type: ignore[arg-type]
+
+
 def test_bytes_error_says_how_to_fix_it() -> None:
     with pytest.raises(TypeError, match="decode"):
         analyze(b"text")  # type: ignore[arg-type]

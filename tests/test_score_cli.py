@@ -251,3 +251,26 @@ def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
     text = shown.decode("utf-8", "replace")
     assert "scoring: 100%" in text and "B/s" in text and "30 records, 0 errors" in text
     assert "30 records (30 ok, 0 errors)" in text
+
+
+def test_hostile_jsonl_records_are_error_records_and_the_output_stays_standard_json(tmp_path: Path) -> None:
+    lines = [
+        b'{"id": "deep", "text": "It rained.", "meta": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+        b'{"id": ' + b"9" * 5000 + b', "text": "It rained."}',
+        b'{"id": NaN, "text": "It rained."}',
+        b'{"id": -Infinity, "text": "It rained."}',
+        b'{"id": 1e400, "text": "It rained."}',
+        b'{"id": "control", "text": "a\x01b"}',
+        b'{"id": 1.5, "text": "Prices may rise."}',
+    ]
+    (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    assert score(str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl")) == 0
+    raw = (tmp_path / "out.jsonl").read_text("utf-8").splitlines()
+    output = [json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the output")) for line in raw]
+    found = [(r["line"], r["id"], r["error"]["type"] if not r["ok"] else None) for r in output]
+    assert found == [(n, None, "malformed_json") for n in range(1, 7)] + [(7, 1.5, None)]
+    messages = [r["error"]["message"] for r in output if not r["ok"]]
+    assert messages[0] == "the line nests too deeply to read"
+    assert "NaN is not standard JSON" in messages[2] and "-Infinity is not standard JSON" in messages[3]
+    assert "too large" in messages[4]
+    assert messages[5].startswith("Invalid control character at column") and " at at " not in messages[5]

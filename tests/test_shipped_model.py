@@ -49,3 +49,18 @@ def test_batch_and_single_results_agree(analyzer: Analyzer) -> None:
     texts = [text for text, _, _ in CLEAR]
     batch = analyzer.analyze_batch(texts)
     assert [a.segments for a in batch] == [analyzer.analyze(t).segments for t in texts]
+
+
+@pytest.mark.parametrize("model", [None, "claimmine-minilm-v2-int8"])
+def test_lone_surrogates_get_the_labels_and_offsets_of_a_replacement_character(model: str | None) -> None:
+    analyzer = Analyzer(model) if model else Analyzer()
+    text = 'The minister said: "He \ud800said it." Prices may rise \udfff today.'
+    got = analyzer.analyze(text)
+    replaced = analyzer.analyze(text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd"))
+    assert [s.text for s in got.segments] == [text[s.start : s.end] for s in got.segments]
+    assert [(s.start, s.end, s.kind, s.certainty) for s in got.segments] == [
+        (s.start, s.end, s.kind, s.certainty) for s in replaced.segments
+    ]
+    assert [s.attribution.source.text if s.attribution and s.attribution.source else None for s in got.segments] == [
+        s.attribution.source.text if s.attribution and s.attribution.source else None for s in replaced.segments
+    ]
