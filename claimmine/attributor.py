@@ -116,32 +116,31 @@ def _ruled(text: str, drafts: Sequence[Draft], relations: list[Attribution]) -> 
     """
     per_draft: list[Attribution | None] = []
     extra: list[Attribution] = []
-    relations = list(relations)
+    cues = _CueIndex(relations)
     found = iter(rule_relations(text, [(d.start, d.end, d.attribution) for d in drafts]))
     for draft in drafts:
         ruled = next(found) if draft.attribution is not None else None
         if ruled is None or ruled.cue is None:
-            per_draft.append(_sourced_by_tagger(draft, relations))
+            per_draft.append(_sourced_by_tagger(draft, cues))
             continue
-        cue = ruled.cue
-        index = next(
-            (i for i, r in enumerate(relations) if r.cue and r.cue.start < cue.end and cue.start < r.cue.end), None
-        )
-        if index is None:
+        overlapping = cues.overlapping(ruled.cue.start, ruled.cue.end)
+        if not overlapping:
             extra.append(ruled)
             per_draft.append(ruled)
             continue
-        tagged = relations[index]
+        index = overlapping[0]
+        tagged = cues.relations[index]
         quote = tagged.quote if tagged.content else ruled.quote
-        relations[index] = replace(
-            ruled, content=tagged.content or ruled.content, quote=quote, direct=quote is QuoteStyle.DIRECT
+        cues.put(
+            index,
+            replace(ruled, content=tagged.content or ruled.content, quote=quote, direct=quote is QuoteStyle.DIRECT),
         )
-        per_draft.append(relations[index])
-    merged = sorted([*relations, *extra], key=lambda r: r.cue.start if r.cue else 0)
+        per_draft.append(cues.relations[index])
+    merged = sorted([*cues.relations, *extra], key=lambda r: r.cue.start if r.cue else 0)
     return merged, per_draft
 
 
-def _sourced_by_tagger(draft: Draft, relations: Sequence[Attribution]) -> Attribution | None:
+def _sourced_by_tagger(draft: Draft, cues: _CueIndex) -> Attribution | None:
     """Return the tagged relation whose source and cue lie in ``draft``, the cue one the rules weigh.
 
     This is where the rules see a reporting cue but no source they recognise
@@ -149,18 +148,74 @@ def _sourced_by_tagger(draft: Draft, relations: Sequence[Attribution]) -> Attrib
     """
     inside = [
         (relation, relation.cue)
-        for relation in relations
+        for relation in (cues.relations[i] for i in cues.within(draft.start, draft.end))
         if relation.cue is not None
         and relation.source is not None
-        and all(draft.start <= span.start and span.end <= draft.end for span in (relation.cue, relation.source))
+        and draft.start <= relation.source.start
+        and relation.source.end <= draft.end
     ]
     if not inside:
         return None  # most drafts: no need to scan the segment for cues again
-    cues = reporting_cues(draft.text, draft.start)
+    found = reporting_cues(draft.text, draft.start)
     for relation, cue in inside:
-        if any(start < cue.end and cue.start < end for start, end in cues):
+        if any(start < cue.end and cue.start < end for start, end in found):
             return relation
     return None
+
+
+class _CueIndex:
+    """A document's relations by where their cues lie, so that each segment finds its own without reading all.
+
+    Every cue is filed under each block of :attr:`BLOCK` characters it touches; a query reads the blocks of its
+    span only, so linking a document takes time linear in its length, not in segments times relations.
+    """
+
+    BLOCK = 64
+
+    def __init__(self, relations: Sequence[Attribution]) -> None:
+        self.relations = list(relations)
+        self.blocks: dict[int, set[int]] = {}
+        for index in range(len(self.relations)):
+            self._file(index, add=True)
+
+    def put(self, index: int, relation: Attribution) -> None:
+        """Replace the relation at ``index``, filing it under its new cue."""
+        self._file(index, add=False)
+        self.relations[index] = relation
+        self._file(index, add=True)
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """The indices, in order, of the relations whose cue overlaps ``[start, end)``."""
+        return [
+            i for i in self._near(start, end) if (cue := self.relations[i].cue) and cue.start < end and start < cue.end
+        ]
+
+    def within(self, start: int, end: int) -> list[int]:
+        """The indices, in order, of the relations whose cue lies inside ``[start, end)``."""
+        return [
+            i
+            for i in self._near(start, end)
+            if (cue := self.relations[i].cue) and start <= cue.start and cue.end <= end
+        ]
+
+    def _near(self, start: int, end: int) -> list[int]:
+        near: set[int] = set()
+        for block in self._span_blocks(start, end):
+            near |= self.blocks.get(block, set())
+        return sorted(near)
+
+    def _file(self, index: int, *, add: bool) -> None:
+        cue = self.relations[index].cue
+        if cue is None:
+            return
+        for block in self._span_blocks(cue.start, cue.end):
+            if add:
+                self.blocks.setdefault(block, set()).add(index)
+            else:
+                self.blocks[block].discard(index)
+
+    def _span_blocks(self, start: int, end: int) -> range:
+        return range(start // self.BLOCK, max(start, end - 1) // self.BLOCK + 1)
 
 
 def shipped_tagger() -> Path | None:

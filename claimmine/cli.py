@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from claimmine.analyzer import Analyzer
-from claimmine.cli_options import add_model_options
-from claimmine.errors import ClaimmineError, InputFormatError
+from claimmine.cli_options import add_limit_option, add_model_options
+from claimmine.errors import ClaimmineError, InputFormatError, TextTooLongError
 from claimmine.results import Analysis
 from claimmine.score_command import add_parser as add_score_parser
 from claimmine.score_command import run as run_score
@@ -31,8 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "score":
         return run_score(args)
     try:
-        text = read_text(args.file)
-        analysis = Analyzer(args.model, attribution=args.attribution).analyze(text)
+        text = read_text(args.file, max_chars=args.max_chars)
+        analysis = Analyzer(args.model, attribution=args.attribution, max_chars=args.max_chars).analyze(text)
     except (ClaimmineError, OSError, ValueError) as error:
         print(f"claimmine: error: {error}", file=sys.stderr)
         return 2
@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--title", default=None, help="the page title (default: the text's first line)")
     for command in (analyze, render):
         add_model_options(command)
+        add_limit_option(command)
     add_score_parser(commands)
     return parser
 
@@ -93,19 +94,34 @@ def write_html(analysis: Analysis, output: str, *, title: str | None = None) -> 
     return 0
 
 
-def read_text(name: str) -> str:
-    """Read a UTF-8 text file, or standard input for ``-``.
+def read_text(name: str, *, max_chars: int | None = None) -> str:
+    """Read a UTF-8 text file, or standard input for ``-``; a UTF-8 byte order mark is dropped.
+
+    With ``max_chars``, at most what that many characters can take is read, so an endless input
+    (``/dev/zero``) is refused instead of filling memory.
 
     >>> read_text("/no/such/file")
     Traceback (most recent call last):
     ...
     FileNotFoundError: [Errno 2] No such file or directory: '/no/such/file'
     """
-    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    where = "standard input" if name == "-" else name
+    limit = -1 if max_chars is None else 4 * max_chars + 1  # a character takes at most 4 bytes in UTF-8
+    if name == "-":
+        data = sys.stdin.buffer.read(limit)
+    else:
+        with open(name, "rb") as stream:
+            data = stream.read(limit)
+    if max_chars is not None and len(data) == limit:
+        raise TextTooLongError(
+            f"{where} holds more than {max_chars:,} characters (--max-chars); pass a larger --max-chars, or 0 for "
+            "no limit"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFormatError(f"{where} is UTF-16 text; convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
-        where = "standard input" if name == "-" else name
         raise InputFormatError(f"{where} is not UTF-8 text (byte {error.start}); convert it first") from None
 
 

@@ -8,6 +8,7 @@ refines, so callers can catch either::
     ├── ModelFormatError (ValueError)
     ├── MissingDependencyError (ImportError)
     ├── InputFormatError (ValueError)
+    ├── TextTooLongError (ValueError)
     ├── OutputExistsError (FileExistsError)
     └── ResumeError (ValueError)
 """
@@ -33,6 +34,10 @@ class MissingDependencyError(ClaimmineError, ImportError):
 
 class InputFormatError(ClaimmineError, ValueError):
     """An input file or record cannot be read as text to analyse."""
+
+
+class TextTooLongError(ClaimmineError, ValueError):
+    """A text is longer than the analyzer's ``max_chars``; the message says how to lift the limit."""
 
 
 class OutputExistsError(ClaimmineError, FileExistsError):

@@ -30,6 +30,37 @@ class Mention:
     words: frozenset[str]
 
 
+class _Recent:
+    """Phrases (names or mentions) by their words, each with the position it was last seen at.
+
+    A lookup reads only the phrases that share the query's rarest word, so resolving costs the same early and
+    late in a long document.
+    """
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.last: dict[str, int] = {}
+        self.words: dict[str, frozenset[str]] = {}
+        self.by_word: dict[str, set[str]] = {}
+
+    def add(self, phrase: str, words: frozenset[str]) -> None:
+        self.seen += 1
+        if phrase not in self.last:
+            self.words[phrase] = words
+            for word in words:
+                self.by_word.setdefault(word, set()).add(phrase)
+        self.last[phrase] = self.seen
+
+    def latest_fuller(self, words: frozenset[str], exclude: str = "") -> str | None:
+        """The most recent phrase holding all of ``words`` and more (never ``exclude``)."""
+        pools = [self.by_word.get(word, set()) for word in words]
+        pool = min(pools, key=len)
+        fuller = (
+            p for p in pool if p != exclude and words <= self.words[p] and len(self.words[p]) > len(words)
+        )
+        return max(fuller, key=self.last.__getitem__, default=None)
+
+
 @dataclass
 class MentionTracker:
     """The sources and subjects named so far in one document, most recent last.
@@ -45,10 +76,14 @@ class MentionTracker:
     'Tomas Novotny'
     """
 
-    mentions: list[Mention] = field(default_factory=list)
-    # Proper names seen anywhere in the text so far ("Tomas Novotny"), with their words, for short names whose
-    # full form was no source.
-    names: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    # Named sources (by text, the latest of each) and the latest person and body among them, for pronouns.
+    _mentions: dict[str, Mention] = field(default_factory=dict)
+    _recent_mentions: _Recent = field(default_factory=_Recent)
+    _person: Mention | None = None
+    _body: Mention | None = None
+    # Proper names seen anywhere in the text so far ("Tomas Novotny"), for short names whose full form was no
+    # source.
+    _names: _Recent = field(default_factory=_Recent)
 
     def see(self, text: str) -> None:
         """Remember the multi-word proper names in ``text``, where a later short name may find its full form."""
@@ -56,33 +91,41 @@ class MentionTracker:
             name = _POSSESSIVE.sub("", match.group())
             # A sentence's full stop, not an abbreviation's ("Jr.", "Corp."), ends the name before it.
             name = name[:-1] if name.endswith(".") and len(name.split()[-1]) > 5 else name
-            self.names.append((name, _words(name)))
+            self._names.add(name, _words(name))
 
     def note(self, text: str) -> Mention:
         """Remember ``text`` as the latest named source and return it as a :class:`Mention`."""
-        words = _words(text)
-        mention = Mention(text, source_type_of(text), bool(words & _BODY_WORDS), frozenset(words))
-        self.mentions.append(mention)
+        mention = self._mentions.get(text)
+        if mention is None:
+            words = _words(text)
+            mention = Mention(text, source_type_of(text), bool(words & _BODY_WORDS), words)
+            self._mentions[text] = mention
+        self._recent_mentions.add(text, mention.words)
+        if mention.body:
+            self._body = mention
+        else:
+            self._person = mention
         return mention
 
     def resolve(self, source: str) -> Mention | None:
         """Return the earlier, fuller mention that a pronoun or short name refers to, if any."""
         lower = source.lower()
         if lower in _PERSON_PRONOUNS:
-            return next((m for m in reversed(self.mentions) if not m.body), None)
+            return self._person
         if lower in _BODY_PRONOUNS:
-            return next((m for m in reversed(self.mentions) if m.body), None)
+            return self._body
         words = _words(source) - _SKIP
         if not words or len(words) > 3:
             return None
-        for mention in reversed(self.mentions):
-            if mention.text != source and words <= mention.words and len(mention.words) > len(words):
-                return mention
+        earlier = self._recent_mentions.latest_fuller(words, exclude=source)
+        if earlier is not None:
+            return self._mentions[earlier]
         if source[:1].isupper():
             # A short name whose full form was named but never a source: "Tomas Novotny arrived. ... Novotny said".
-            for name, name_words in reversed(self.names):
-                if words <= name_words and len(name_words) > len(words):
-                    return Mention(name, source_type_of(name), bool(name_words & _BODY_WORDS), name_words)
+            name = self._names.latest_fuller(words)
+            if name is not None:
+                name_words = self._names.words[name]
+                return Mention(name, source_type_of(name), bool(name_words & _BODY_WORDS), name_words)
         return None
 
     def identify(self, source: str) -> tuple[str | None, SourceType]:

@@ -86,6 +86,8 @@ def open_output(name: str, fmt: str, *, resume: bool = False, overwrite: bool = 
             raise ResumeError("--resume needs an output file, not standard output")
         return _StreamWriter(sys.stdout.buffer, fmt, header=fmt == "csv"), Existing()
     path = Path(name)
+    if path.is_dir():
+        raise ClaimmineError(f"the output {path} is a folder; name a file in it, e.g. {path / ('scores.' + fmt)}")
     if fmt == "parquet":
         return _open_parquet(path, resume=resume, overwrite=overwrite)
     existing = Existing()

@@ -118,10 +118,13 @@ class RecordReader:
             self._stream.close()
 
     def _jsonl(self, stream: IO[bytes]) -> Iterator[InputRecord]:
-        for number, raw in enumerate(stream, 1):
-            self.consumed += len(raw)
+        for number, raw in enumerate(self._jsonl_lines(stream), 1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
+            elif number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise InputFormatError(
+                    f"{self._where()} is UTF-16; convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+                )
             if not raw.strip():
                 continue
             try:
@@ -147,6 +150,19 @@ class RecordReader:
                 yield InputRecord(number, None, error=("not_an_object", message))
                 continue
             yield self._record(number, value)
+
+    def _jsonl_lines(self, stream: IO[bytes]) -> Iterator[bytes]:
+        """Yield the lines of a JSONL stream, ended by LF, CRLF or a lone CR (old Mac files).
+
+        JSON text holds no raw CR, so a CR inside a line can only end one.
+        """
+        for raw in stream:
+            self.consumed += len(raw)
+            body = raw.rstrip(b"\r\n")
+            if b"\r" in body:
+                yield from body.split(b"\r")
+            else:
+                yield raw
 
     def _csv(self, stream: IO[bytes]) -> Iterator[InputRecord]:
         csv.field_size_limit(CSV_FIELD_LIMIT)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claimmine.cli_options import add_model_options
+from claimmine.cli_options import add_limit_option, add_model_options
 from claimmine.errors import ClaimmineError, ResumeError
 from claimmine.outputs import Existing, OutputWriter, open_output
 from claimmine.records import FORMATS, InputRecord, RecordReader, format_of
@@ -59,6 +59,7 @@ def add_parser(commands: Any) -> None:
     )
     score.add_argument("--batch-size", type=_positive, default=64, help="records per batch (default: 64)")
     add_model_options(score)
+    add_limit_option(score)
     score.add_argument("--resume", action="store_true", help="go on after an interrupted run, skipping what it wrote")
     score.add_argument("--overwrite", action="store_true", help="replace an output that already holds data")
     score.add_argument("--strict", action="store_true", help="exit with status 1 if any record is an error")
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     >>> run(argparse.Namespace(input="/no/such.jsonl", output="-", input_format=None, output_format=None,
     ...     text_field="text", id_field="id", batch_size=8, model="rules", attribution=None, resume=False,
-    ...     overwrite=False, strict=False, quiet=True))
+    ...     overwrite=False, strict=False, quiet=True, max_chars=None))
     2
     """
     try:
@@ -109,9 +110,10 @@ def _open(args: argparse.Namespace) -> tuple[RecordReader, OutputWriter, Existin
         raise ClaimmineError("pass --resume or --overwrite, not both")
     in_format = format_of(args.input, args.input_format, "input")
     out_format = format_of(args.output, args.output_format, "output")
-    if "-" not in (args.input, args.output) and Path(args.output).resolve() == Path(args.input).resolve():
-        raise ClaimmineError("the output is the input file; choose another output")
-    scorer = Scorer(args.model, attribution=args.attribution)  # a bad --model fails here, before an output file is made
+    if "-" not in (args.input, args.output) and _same_file(Path(args.input), Path(args.output)):
+        raise ClaimmineError("the output is the input file (or a link to it); choose another output")
+    # A bad --model fails here, before an output file is made.
+    scorer = Scorer(args.model, attribution=args.attribution, max_chars=args.max_chars)
     reader = RecordReader(
         args.input, in_format, text_field=args.text_field, id_field=args.id_field, batch_rows=args.batch_size
     )
@@ -220,6 +222,14 @@ def _summary(tally: Tally) -> str:
     if tally.first_error is not None:
         text += f"; first error on line {tally.first_error[0]} ({tally.first_error[1]})"
     return text
+
+
+def _same_file(source: Path, output: Path) -> bool:
+    """Whether two paths name one file: the same path, a symbolic link or a hard link (device and inode)."""
+    try:
+        return output.exists() and os.path.samefile(source, output)
+    except OSError:
+        return output.resolve() == source.resolve()
 
 
 def _positive(value: str) -> int:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from claimmine.analyzer import Analyzer
+from claimmine.analyzer import MAX_TEXT_CHARS, Analyzer
 from claimmine.attributor import Attributor
 from claimmine.errors import ClaimmineError
 from claimmine.labeler import Labeler
@@ -109,8 +109,9 @@ def flatten(result: Mapping[str, Any]) -> dict[str, Any]:
 class Scorer:
     """Scores batches of texts; build one and reuse it (the model loads once, on first use).
 
-    ``model`` and ``attribution`` are what :class:`~claimmine.Analyzer` takes; ``text_field`` names the
-    column that :meth:`__call__` reads.
+    ``model``, ``attribution`` and ``max_chars`` are what :class:`~claimmine.Analyzer` takes; a text longer
+    than ``max_chars`` gets a ``text_too_long`` error record. ``text_field`` names the column that
+    :meth:`__call__` reads.
 
     >>> scorer = Scorer("rules")
     >>> [r["ok"] for r in scorer.score(["It rained.", None])]
@@ -125,8 +126,9 @@ class Scorer:
         *,
         attribution: str | os.PathLike[str] | Attributor | None = None,
         text_field: str = "text",
+        max_chars: int | None = MAX_TEXT_CHARS,
     ) -> None:
-        self.analyzer = Analyzer(model, attribution=attribution)
+        self.analyzer = Analyzer(model, attribution=attribution, max_chars=max_chars)
         self.text_field = text_field
 
     def score(self, texts: Iterable[object]) -> list[dict[str, Any]]:
@@ -137,7 +139,7 @@ class Scorer:
         'text is a number, not a string'
         """
         values = list(texts)
-        results: list[dict[str, Any] | None] = [_rejected(value) for value in values]
+        results: list[dict[str, Any] | None] = [_rejected(value, self.analyzer.max_chars) for value in values]
         good = [i for i, result in enumerate(results) if result is None]
         analyses = self._analyze([str(values[i]) for i in good])
         for i, analysis in zip(good, analyses, strict=True):
@@ -215,9 +217,13 @@ class Scorer:
         return results
 
 
-def _rejected(value: object) -> dict[str, Any] | None:
+def _rejected(value: object, max_chars: int | None) -> dict[str, Any] | None:
     if not isinstance(value, str):
         return error_result("not_a_string", f"text is {json_type(value)}, not a string")
+    if max_chars is not None and len(value) > max_chars:
+        return error_result(
+            "text_too_long", f"text has {len(value):,} characters, more than the limit of {max_chars:,} (--max-chars)"
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:

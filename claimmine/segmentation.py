@@ -20,6 +20,9 @@ _CLAUSE = re.compile(
 )
 _SUBORDINATE_OPENER = re.compile(r"^(?:Although|Though|While|Even though|Despite|Whereas)\b[^,]*,\s+")
 _MIN_WORDS = 3
+# Each tried boundary labels both sides, so a sentence is split at no more than its first few candidates: prose
+# has a handful, and a list of a thousand "; " items then costs a bounded number of passes, not one per item.
+MAX_CLAUSE_CUTS = 12
 
 Labels = Callable[[str, int], Hashable]
 
@@ -63,6 +66,7 @@ def _clauses(text: str, start: int, end: int, labels: Labels) -> list[tuple[int,
     opener = _SUBORDINATE_OPENER.match(sentence)
     if opener and not inside(regions, opener.end() - 1, opener.end()):
         cuts.insert(0, opener.end())
+    del cuts[MAX_CLAUSE_CUTS:]
     spans = []
     current = 0
     for cut in cuts:

@@ -56,3 +56,19 @@ def test_a_closed_pipe_does_not_print_a_traceback(tmp_path: Path) -> None:
     result = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
     assert result.stdout.split() == ["#", "kind", "certainty", "score", "source", "text"]
     assert "Traceback" not in result.stderr
+
+
+def test_an_endless_input_is_refused_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "/dev/zero", "--model", "rules", "--max-chars", "1000"]) == 2
+    assert "holds more than 1,000 characters" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_dropped_and_utf16_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "bom.txt").write_bytes("\ufeffIt rained.".encode())
+    assert main(["analyze", str(tmp_path / "bom.txt"), "--model", "rules", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["segments"][0]["start"] == 0
+    (tmp_path / "u16.txt").write_bytes("It rained.".encode("utf-16"))
+    assert main(["analyze", str(tmp_path / "u16.txt"), "--model", "rules"]) == 2
+    assert "UTF-16" in capsys.readouterr().err

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claimmine import Analysis, Analyzer, QuoteStyle, SourceType
 from claimmine.attributor import TaggerAttributor, shipped_tagger
 from claimmine.relations import RoleSpan, group
-from claimmine.results import Attribution
+from claimmine.results import Attribution, Span
 
 TAGGER = shipped_tagger()
 BOTH = ["rules", pytest.param("tagger", marks=pytest.mark.skipif(TAGGER is None, reason="no shipped tagger"))]
@@ -190,3 +192,27 @@ def test_participle_cue_shares_the_source_of_its_sentence() -> None:
         ("said", "he"),
         ("according to", None),  # not a participle: it names its own source
     ]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30)), max_size=30),
+    st.integers(0, 450),
+    st.integers(0, 120),
+)
+def test_the_cue_index_finds_what_reading_every_relation_finds(
+    cues: list[tuple[int, int]], start: int, width: int
+) -> None:
+    from claimmine.attributor import _CueIndex
+
+    relations = [Attribution(None, Span("x" * n, a, a + n), None, False) for a, n in cues]
+    index = _CueIndex(relations)
+    end = start + width
+    assert index.overlapping(start, end) == [
+        i for i, r in enumerate(relations) if r.cue and r.cue.start < end and start < r.cue.end
+    ]
+    assert index.within(start, end) == [
+        i for i, r in enumerate(relations) if r.cue and start <= r.cue.start and r.cue.end <= end
+    ]
+    if relations:
+        index.put(0, Attribution(None, Span("y", end, end + 1), None, False))
+        assert (0 in index.overlapping(end, end + 1)) and (0 not in index.within(end + 1, end + 200))

@@ -274,3 +274,48 @@ def test_hostile_jsonl_records_are_error_records_and_the_output_stays_standard_j
     assert "NaN is not standard JSON" in messages[2] and "-Infinity is not standard JSON" in messages[3]
     assert "too large" in messages[4]
     assert messages[5].startswith("Invalid control character at column") and " at at " not in messages[5]
+
+
+def test_a_text_over_max_chars_is_a_text_too_long_record_and_the_run_goes_on(tmp_path: Path) -> None:
+    records = [{"id": "long", "text": "x; " * 400}, {"id": "ok", "text": "It rained."}]
+    source = write_input(tmp_path / "in.jsonl", records)
+    assert score(str(source), "-o", str(tmp_path / "out.jsonl"), "--max-chars", "1000") == 0
+    output = read_jsonl(tmp_path / "out.jsonl")
+    assert [(r["id"], r["ok"]) for r in output] == [("long", False), ("ok", True)]
+    assert output[0]["error"] == {
+        "type": "text_too_long",
+        "message": "text has 1,200 characters, more than the limit of 1,000 (--max-chars)",
+    }
+    assert score(str(source), "-o", str(tmp_path / "all.jsonl"), "--max-chars", "0") == 0
+    assert all(r["ok"] for r in read_jsonl(tmp_path / "all.jsonl"))
+
+
+def test_cr_only_line_endings_are_line_endings(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": i, "text": "It rained."}).encode() for i in range(5)]
+    (tmp_path / "in.jsonl").write_bytes(b"\r".join(lines) + b"\r")
+    assert score(str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl")) == 0
+    assert [(r["line"], r["id"], r["ok"]) for r in read_jsonl(tmp_path / "out.jsonl")] == [
+        (i + 1, i, True) for i in range(5)
+    ]
+
+
+def test_utf16_input_and_a_folder_output_get_precise_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in.jsonl").write_bytes('{"text": "It rained."}\n'.encode("utf-16"))
+    assert score(str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl")) == 2
+    assert "is UTF-16; convert it to UTF-8" in capsys.readouterr().err
+    source = write_input(tmp_path / "ok.jsonl", corpus(2))
+    (tmp_path / "folder.jsonl").mkdir()
+    assert score(str(source), "-o", str(tmp_path / "folder.jsonl")) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "already holds data" not in err
+
+
+def test_a_hard_link_to_the_input_is_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_input(tmp_path / "in.jsonl", corpus(3))
+    before = source.read_bytes()
+    os.link(source, tmp_path / "h.jsonl")
+    assert score(str(source), "-o", str(tmp_path / "h.jsonl"), "--overwrite") == 2
+    assert "the output is the input file" in capsys.readouterr().err
+    assert source.read_bytes() == before

@@ -92,3 +92,20 @@ def test_seed_article_segments(seed_text: str) -> None:
     assert len(analysis.segments) >= 30
     assert {s.kind.value for s in analysis.segments} == {"claim", "speculation", "official_statement"}
     assert_invariants(analysis)
+
+
+def test_clause_splitting_labels_a_bounded_stretch_of_text_per_sentence() -> None:
+    from claimmine.rules import rule_labels
+    from claimmine.segmentation import MAX_CLAUSE_CUTS, segment_spans
+
+    labelled: list[int] = []
+
+    def labels(part: str, offset: int) -> object:
+        labelled.append(len(part))
+        return rule_labels(part, offset, None).kind
+
+    text = "x; " * 1000
+    spans = segment_spans(text, labels)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text.rstrip())
+    assert len(labelled) <= 2 * MAX_CLAUSE_CUTS
+    assert sum(labelled) <= 2 * MAX_CLAUSE_CUTS * len(text)
