@@ -67,6 +67,17 @@ def flat_record(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": text, "line": record["line"], **flatten(record)}
 
 
+def holds_data(path: Path, fmt: str) -> bool:
+    """Whether an earlier run left records (or Parquet parts) at the output ``path``.
+
+    >>> holds_data(Path("/no/such/out.jsonl"), "jsonl")
+    False
+    """
+    if fmt == "parquet" and path.with_name(path.name + ".parts").is_dir():
+        return True
+    return path.is_file() and path.stat().st_size > 0
+
+
 def open_output(name: str, fmt: str, *, resume: bool = False, overwrite: bool = False) -> tuple[OutputWriter, Existing]:
     """Open the output for writing; with ``resume``, first find what an earlier run left there.
 
@@ -149,22 +160,31 @@ def _exists(path: Path) -> OutputExistsError:
 
 def _resume_jsonl(path: Path) -> Existing:
     count = end = position = 0
-    last = b""
+    first = last = b""
     with open(path, "rb") as stream:
         for raw in stream:
             position += len(raw)
             if raw.endswith(b"\n"):
                 count, end, last = count + 1, position, raw
-    _truncate(path, end)
-    if not count:
-        return Existing()
-    try:
-        line = json.loads(last)["line"]
-    except (ValueError, KeyError, TypeError):
-        line = None
-    if not isinstance(line, int):
+                first = first or raw
+    # Checked before anything is cut: a file that is not claimmine's output stays as it is.
+    if count and _record_line(first) is None:
+        raise ResumeError(f"{path} does not start with a claimmine score record; cannot resume it")
+    line = _record_line(last) if count else None
+    if count and line is None:
         raise ResumeError(f"{path} does not end with a claimmine score record; cannot resume it")
-    return Existing(count, line)
+    _truncate(path, end)
+    return Existing(count, line) if count else Existing()
+
+
+def _record_line(raw: bytes) -> int | None:
+    """The input line of a JSONL output record, or ``None`` if ``raw`` is not one."""
+    try:
+        record = json.loads(raw)
+        line = record["line"]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return line if isinstance(line, int) and isinstance(record.get("ok"), bool) else None
 
 
 def _resume_csv(path: Path) -> Existing:

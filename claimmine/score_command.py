@@ -20,7 +20,8 @@ from typing import Any
 
 from claimmine.cli_options import add_limit_option, add_model_options
 from claimmine.errors import ClaimmineError, ResumeError
-from claimmine.outputs import Existing, OutputWriter, open_output
+from claimmine.outputs import Existing, OutputWriter, holds_data, open_output
+from claimmine.provenance import Provenance, RunLock
 from claimmine.records import FORMATS, InputRecord, RecordReader, format_of
 from claimmine.scoring import Scorer, error_result
 
@@ -75,10 +76,20 @@ def run(args: argparse.Namespace) -> int:
     2
     """
     try:
-        reader, writer, existing, scorer = _open(args)
+        reader, writer, existing, scorer, lock = _open(args)
     except (ClaimmineError, OSError) as error:
         print(f"claimmine score: error: {error}", file=sys.stderr)
         return 2
+    try:
+        return _run(args, reader, writer, existing, scorer)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(
+    args: argparse.Namespace, reader: RecordReader, writer: OutputWriter, existing: Existing, scorer: Scorer
+) -> int:
     tally = Tally(skipped=existing.records)
     try:
         with reader:
@@ -105,24 +116,46 @@ def run(args: argparse.Namespace) -> int:
     return 1 if args.strict and tally.errors else 0
 
 
-def _open(args: argparse.Namespace) -> tuple[RecordReader, OutputWriter, Existing, Scorer]:
+def _open(args: argparse.Namespace) -> tuple[RecordReader, OutputWriter, Existing, Scorer, RunLock | None]:
     if args.resume and args.overwrite:
         raise ClaimmineError("pass --resume or --overwrite, not both")
     in_format = format_of(args.input, args.input_format, "input")
     out_format = format_of(args.output, args.output_format, "output")
     if "-" not in (args.input, args.output) and _same_file(Path(args.input), Path(args.output)):
         raise ClaimmineError("the output is the input file (or a link to it); choose another output")
-    # A bad --model fails here, before an output file is made.
     scorer = Scorer(args.model, attribution=args.attribution, max_chars=args.max_chars)
-    reader = RecordReader(
-        args.input, in_format, text_field=args.text_field, id_field=args.id_field, batch_rows=args.batch_size
+    # Naming the labeler and the attributor loads them: a model that cannot load fails here, once, before an
+    # output file is made.
+    provenance = Provenance.of_input(
+        args.input,
+        labeler=scorer.analyzer.labeler.name,
+        attribution=scorer.analyzer.attributor.name,
+        input_format=in_format,
+        text_field=args.text_field,
+        id_field=args.id_field,
+        max_chars=args.max_chars,
     )
+    output = Path(args.output)
+    lock = None if args.output == "-" or output.is_dir() else RunLock(output)
     try:
-        writer, existing = open_output(args.output, out_format, resume=args.resume, overwrite=args.overwrite)
+        resuming = args.resume and holds_data(output, out_format)
+        if resuming and lock is not None:
+            lock.check(provenance, args.input, output)  # before anything in the output is cut
+        reader = RecordReader(
+            args.input, in_format, text_field=args.text_field, id_field=args.id_field, batch_rows=args.batch_size
+        )
+        try:
+            writer, existing = open_output(args.output, out_format, resume=args.resume, overwrite=args.overwrite)
+        except BaseException:
+            reader.close()
+            raise
+        if lock is not None and not resuming:
+            lock.record(provenance)
     except BaseException:
-        reader.close()
+        if lock is not None:
+            lock.release(discard=True)
         raise
-    return reader, writer, existing, scorer
+    return reader, writer, existing, scorer, lock
 
 
 def _score(

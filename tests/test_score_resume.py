@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,10 @@ from tests.score_corpus import corpus, read_jsonl, write_input
 
 def score(*args: str) -> int:
     return main(["score", *args, "--model", "rules", "--batch-size", "3"])
+
+
+def sidecar(output: Path) -> Path:
+    return output.with_name(output.name + ".claimmine.json")
 
 
 @pytest.fixture
@@ -43,6 +47,7 @@ def test_resume_after_a_cut_mid_record_gives_the_uninterrupted_output(
     data = reference.read_bytes()
     target = tmp_path / f"out.{suffix}"
     target.write_bytes(data[: int(len(data) * cut)])  # a crash mid-write: whole batches and a partial record
+    shutil.copy(sidecar(reference), sidecar(target))  # the crashed run had recorded itself when it began
     assert score(str(source), "-o", str(target), "--resume") == 0
     assert target.read_bytes() == data
 
@@ -60,21 +65,42 @@ def test_resume_counts_what_is_there(tmp_path: Path, source: Path) -> None:
     assert (tmp_path / "out.csv").read_bytes() == b"".join(lines[:4])
 
 
+# Runs `claimmine score ARGS...` with the rules, sending the process SIGNAL from inside its CALL-th labelling
+# call: the signal lands mid-run at the same place every time (a timed signal may come after the run is over).
+INTERRUPTED = """
+import os, signal, sys
+from claimmine.cli import main
+from claimmine.labeler import RuleLabeler
+
+name, call = sys.argv[1], int(sys.argv[2])
+label = RuleLabeler.label
+calls = 0
+
+def interrupted(self, drafts):
+    global calls
+    calls += 1
+    if calls == call:
+        os.kill(os.getpid(), getattr(signal, name))
+    return label(self, drafts)
+
+RuleLabeler.label = interrupted
+sys.exit(main(["score", *sys.argv[3:], "--model", "rules", "--batch-size", "3"]))
+"""
+
+
+def interrupted_score(name: str, call: int, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-c", INTERRUPTED, name, str(call), *args], capture_output=True)
+
+
 def test_a_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
     source = write_input(tmp_path / "in.jsonl", corpus(400))
     reference = tmp_path / "reference.jsonl"
     assert score(str(source), "-o", str(reference)) == 0
     target = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "claimmine", "score", str(source), "-o", str(target), "--model", "rules",
-               "--batch-size", "3", "--quiet"]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not target.exists() or target.stat().st_size < 20_000) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    process = interrupted_score("SIGKILL", 40, str(source), "-o", str(target), "--quiet")
+    assert process.returncode == -signal.SIGKILL
     written = target.read_bytes()
-    assert 0 < written.count(b"\n") < 400, "the run was not interrupted mid-file"
+    assert written.count(b"\n") == 39 * 3, "the run did not stop at its 40th batch"
     assert score(str(source), "-o", str(target), "--resume") == 0
     assert target.read_bytes() == reference.read_bytes()
 
@@ -84,16 +110,9 @@ def test_ctrl_c_stops_after_a_whole_batch_and_resume_goes_on(tmp_path: Path) -> 
     reference = tmp_path / "reference.csv"
     assert score(str(source), "-o", str(reference)) == 0
     target = tmp_path / "out.csv"
-    command = [sys.executable, "-m", "claimmine", "score", str(source), "-o", str(target), "--model", "rules",
-               "--batch-size", "3"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while (not target.exists() or target.stat().st_size < 20_000) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    process.send_signal(signal.SIGINT)
-    _, error = process.communicate()
+    process = interrupted_score("SIGINT", 40, str(source), "-o", str(target))
     assert process.returncode == 130
-    assert b"rerun with --resume" in error
+    assert b"rerun with --resume" in process.stderr
     written = target.read_bytes()
     assert written.endswith(b"\n") and written.count(b"\n") < reference.read_bytes().count(b"\n")
     assert score(str(source), "-o", str(target), "--resume") == 0
@@ -171,14 +190,16 @@ def test_resume_refuses_an_output_made_from_another_input(
     before = target.read_bytes()
     write_input(tmp_path / "short.jsonl", corpus(5))
     assert score(str(tmp_path / "short.jsonl"), "-o", str(target), "--resume") == 2
-    assert "made from another input" in capsys.readouterr().err
+    assert "does not start as the input the output was scored from" in capsys.readouterr().err
     (tmp_path / "gappy.jsonl").write_text("\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
     assert score(str(tmp_path / "gappy.jsonl"), "-o", str(target), "--resume") == 2
-    assert "is on line 21" in capsys.readouterr().err
+    assert "does not start as the input" in capsys.readouterr().err
     assert target.read_bytes() == before
     (tmp_path / "foreign.jsonl").write_text('{"some": "thing"}\n')
     assert score(str(source), "-o", str(tmp_path / "foreign.jsonl"), "--resume") == 2
-    assert "does not end with a claimmine score record" in capsys.readouterr().err
+    assert "has no record of the run that wrote it" in capsys.readouterr().err
+    assert (tmp_path / "foreign.jsonl").read_text() == '{"some": "thing"}\n'
+    assert not sidecar(tmp_path / "foreign.jsonl").exists()
 
 
 def test_resume_without_an_output_starts_from_the_beginning(tmp_path: Path, source: Path) -> None:
@@ -186,3 +207,37 @@ def test_resume_without_an_output_starts_from_the_beginning(tmp_path: Path, sour
     assert score(str(source), "-o", str(tmp_path / "out.jsonl"), "--resume") == 0
     assert (tmp_path / "out.jsonl").read_bytes() == (tmp_path / "reference.jsonl").read_bytes()
     assert len(read_jsonl(tmp_path / "out.jsonl")) == 20
+
+
+def test_resume_refuses_another_model_or_other_fields(
+    tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.jsonl"
+    assert score(str(source), "-o", str(target)) == 0
+    before = target.read_bytes()
+    for changed, message in [
+        (["--model", "claimmine-minilm-v2-int8"], "labeler 'rules' -> 'claimmine-minilm-v2-int8'"),
+        (["--model", "rules", "--text-field", "body"], "text_field 'text' -> 'body'"),
+        (["--model", "rules", "--id-field", "key"], "id_field 'id' -> 'key'"),
+        (["--model", "rules", "--max-chars", "10"], "max_chars 1000000 -> 10"),
+    ]:
+        assert main(["score", str(source), "-o", str(target), "--resume", *changed]) == 2
+        assert message in capsys.readouterr().err
+        assert target.read_bytes() == before
+
+
+def test_two_runs_on_one_output_the_second_stops(
+    tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimmine.provenance import RunLock
+
+    target = tmp_path / "out.jsonl"
+    held = RunLock(target)  # a run that is writing the output now
+    try:
+        assert score(str(source), "-o", str(target)) == 2
+        assert "another claimmine score run is writing" in capsys.readouterr().err
+        assert not target.exists()
+    finally:
+        held.release()
+    assert score(str(source), "-o", str(target)) == 0
+    assert len(read_jsonl(target)) == 20
