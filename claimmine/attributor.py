@@ -20,7 +20,7 @@ from claimmine.errors import ModelNotFoundError
 from claimmine.labeler import Draft
 from claimmine.labels import QuoteStyle
 from claimmine.linking import governing, rule_relations, tagged_relations
-from claimmine.models import shipped_model
+from claimmine.models import _LOADING, loading_errors, shipped_model
 from claimmine.results import Attribution
 
 if TYPE_CHECKING:
@@ -252,8 +252,14 @@ def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) 
     return TaggerAttributor(folder)
 
 
-@lru_cache(maxsize=4)
 def _load(folder: Path) -> AttributionTagger:
-    from claimmine.tagger import AttributionTagger
+    with _LOADING:
+        return _loaded(folder)
 
-    return AttributionTagger(folder)
+
+@lru_cache(maxsize=4)
+def _loaded(folder: Path) -> AttributionTagger:
+    with loading_errors(folder):
+        from claimmine.tagger import AttributionTagger
+
+        return AttributionTagger(folder)

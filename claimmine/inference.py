@@ -10,6 +10,7 @@ torch nor onnxruntime.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from abc import ABC, abstractmethod
@@ -66,40 +67,127 @@ class Manifest:
 
     @classmethod
     def read(cls, folder: Path) -> Manifest:
-        """Read and check ``folder/manifest.json``."""
+        """Read and check ``folder/manifest.json``; a missing or wrong field is a :class:`ModelFormatError`."""
         path = folder / "manifest.json"
         raw = read_manifest(folder, "model")
+        field = ManifestFields(raw, path)
         if raw.get("format") != MANIFEST_FORMAT:
             raise ModelFormatError(f"{path} has format {raw.get('format')!r}; this claimmine reads {MANIFEST_FORMAT}")
-        labels = raw.get("labels", {})
-        certainty = tuple(labels.get("certainty", ()))
-        kind = tuple(labels["kind"]) if labels.get("kind") else None
+        labels = field.get("labels", dict)
+        certainty = tuple(ManifestFields(labels, path, "labels.").strings("certainty"))
+        kind = tuple(ManifestFields(labels, path, "labels.").strings("kind")) if labels.get("kind") else None
         if certainty != tuple(c.value for c in Certainty):
             raise ModelFormatError(f"{path}: certainty labels {certainty} do not match {[c.value for c in Certainty]}")
         if kind is not None and kind != tuple(k.value for k in SegmentKind):
             raise ModelFormatError(f"{path}: kind labels {kind} do not match {[k.value for k in SegmentKind]}")
         if raw.get("score_source") not in ("expected", "regression", "blend"):
             raise ModelFormatError(f"{path}: unknown score_source {raw.get('score_source')!r}")
-        if raw.get("attribution_hint") and raw.get("hint_version") != HINT_VERSION:
+        attribution_hint = field.get("attribution_hint", bool, default=False)
+        if attribution_hint and raw.get("hint_version") != HINT_VERSION:
             raise ModelFormatError(
                 f"{path}: the model reads attribution hints of version {raw.get('hint_version')!r}, and this "
                 f"claimmine builds version {HINT_VERSION}; use the claimmine it was trained with, or retrain it"
             )
-        backend = str(raw.get("backend", "torch"))
+        backend = field.get("backend", str, default="torch")
         if backend not in BACKENDS:
             raise ModelFormatError(f"{path}: unknown backend {backend!r}; this claimmine runs {list(BACKENDS)}")
+        temperature = field.number("temperature", default=1.0)
+        if not temperature > 0:  # 0 or less would give NaN or inverted scores
+            raise ModelFormatError(f"{path}: temperature must be a positive number, got {temperature!r}")
         return cls(
-            name=str(raw["name"]),
-            version=str(raw["version"]),
+            name=field.name("name"),
+            version=field.name("version"),
             certainty_labels=certainty,
             kind_labels=kind,
-            temperature=float(raw.get("temperature", 1.0)),
+            temperature=temperature,
             score_source=str(raw["score_source"]),
-            max_length=int(raw.get("max_length", 128)),
-            attribution_hint=bool(raw.get("attribution_hint", False)),
+            max_length=field.integer("max_length", 8, MAX_POSITIONS, default=128),
+            attribution_hint=attribution_hint,
             raw=raw,
             backend=backend,
         )
+
+
+# BERT's position table: no model input is longer.
+MAX_POSITIONS = 512
+
+
+class ManifestFields:
+    """Typed reads of a manifest's fields; each wrong one is a :class:`ModelFormatError` that names it.
+
+    >>> ManifestFields({"window": 0}, Path("m/manifest.json")).integer("window", 8, 510)
+    Traceback (most recent call last):
+    ...
+    claimmine.errors.ModelFormatError: m/manifest.json: window must be a whole number from 8 to 510, got 0
+    """
+
+    _MISSING = object()
+
+    def __init__(self, raw: dict[str, Any], path: Path, prefix: str = "") -> None:
+        self.raw = raw
+        self.path = path
+        self.prefix = prefix
+
+    def get(self, key: str, kind: type, *, default: Any = _MISSING) -> Any:
+        """The field ``key`` as a ``kind`` (``default`` when absent, if given)."""
+        if key not in self.raw:
+            if default is self._MISSING:
+                raise ModelFormatError(f"{self.path}: the field {self.prefix}{key} is missing")
+            return default
+        value = self.raw[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self._wrong(key, f"a JSON {_JSON_NAMES.get(kind, kind.__name__)}", value)
+        return value
+
+    def name(self, key: str) -> str:
+        """A non-empty name (a string, or a number as a version may be)."""
+        value = self.raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+            raise self._wrong(key, "a non-empty string", value)
+        return str(value)
+
+    def number(self, key: str, *, default: float) -> float:
+        """A finite number."""
+        value = self.raw.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self._wrong(key, "a finite number", value)
+        return float(value)
+
+    def integer(self, key: str, low: int, high: int, *, default: Any = _MISSING) -> int:
+        """A whole number from ``low`` to ``high``."""
+        value = self.get(key, object, default=default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self._wrong(key, f"a whole number from {low} to {high}", value)
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        """A list of strings."""
+        value: list[Any] = self.get(key, list)
+        if not all(isinstance(item, str) for item in value):
+            raise self._wrong(key, "a list of strings", value)
+        return [str(item) for item in value]
+
+    def _wrong(self, key: str, expected: str, value: object) -> ModelFormatError:
+        return ModelFormatError(f"{self.path}: {self.prefix}{key} must be {expected}, got {value!r}")
+
+
+_JSON_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer"}
+
+
+def file_in_folder(folder: Path, name: object, what: str) -> Path:
+    """The path of a file a manifest names, which must lie inside the model folder.
+
+    >>> file_in_folder(Path("/m"), "../../etc/passwd", "ONNX file")
+    Traceback (most recent call last):
+    ...
+    claimmine.errors.ModelFormatError: /m/manifest.json: the ONNX file '../../etc/passwd' is not a file inside /m
+    """
+    if not isinstance(name, str) or not name or Path(name).is_absolute():
+        raise ModelFormatError(f"{folder / 'manifest.json'}: the {what} {name!r} is not a file inside {folder}")
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise ModelFormatError(f"{folder / 'manifest.json'}: the {what} {name!r} is not a file inside {folder}")
+    return path
 
 
 def read_manifest(folder: Path, what: str) -> dict[str, Any]:
@@ -112,11 +200,13 @@ def read_manifest(folder: Path, what: str) -> dict[str, Any]:
     """
     path = folder / "manifest.json"
     try:
-        raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelFormatError(f"{folder} has no manifest.json; is it a claimmine {what} folder?") from None
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:  # not JSON, or not UTF-8
         raise ModelFormatError(f"{path} is not valid JSON: {error}") from None
+    if not isinstance(raw, dict):
+        raise ModelFormatError(f"{path} must hold a JSON object, not {type(raw).__name__}")
     return raw
 
 
@@ -160,6 +250,10 @@ def thread_count(threads: int | None = None) -> int | None:
             raise ClaimmineError(f"{THREADS_VARIABLE} must be a positive integer, got {value!r}") from None
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ClaimmineError(f"threads must be a positive integer, got {threads!r}")
+    cores = os.cpu_count() or 1
+    if threads > cores:
+        # Thread pools sized far beyond the machine crash inside torch and libgomp instead of running slowly.
+        raise ClaimmineError(f"threads is {threads}, more than this machine's {cores} cores; use 1 to {cores}")
     return threads
 
 

@@ -4,7 +4,7 @@ Resolution reads like a sentence: an explicit path (or the name of a model
 shipped with the package), else the ``CLAIMMINE_MODEL`` environment variable,
 else the model shipped with the package, else (only when nothing was asked
 for) the rule baseline. A model folder's ``manifest.json`` says which backend
-runs it: torch for ``claimmine-minilm-v1``, onnxruntime for the int8 export
+runs it: torch for ``claimmine-minilm-v2``, onnxruntime for the int8 export
 ``claimmine-minilm-v2-int8`` (``pip install 'claimmine[fast]'``).
 """
 
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from claimmine.errors import MissingDependencyError, ModelNotFoundError
+from claimmine.errors import ClaimmineError, MissingDependencyError, ModelFormatError, ModelNotFoundError
 from claimmine.inference import BatchedLabeler, Manifest, thread_count
 from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
 
@@ -96,12 +98,43 @@ class LazyModelLabeler:
         return _load(self.folder, self.threads).label(drafts)
 
 
-@lru_cache(maxsize=8)
+# Loading runs under one lock, so threads that ask for a model at once load it once.
+_LOADING = threading.Lock()
+
+
 def _load(folder: Path, threads: int | None) -> BatchedLabeler:
-    if Manifest.read(folder).backend == "onnx":
-        from claimmine.onnx_model import OnnxLabeler
+    with _LOADING:
+        return _loaded(folder, threads)
 
-        return OnnxLabeler(folder, threads=threads)
-    from claimmine.model import ModelLabeler
 
-    return ModelLabeler(folder, threads=threads)
+@lru_cache(maxsize=8)
+def _loaded(folder: Path, threads: int | None) -> BatchedLabeler:
+    with loading_errors(folder):
+        if Manifest.read(folder).backend == "onnx":
+            from claimmine.onnx_model import OnnxLabeler
+
+            return OnnxLabeler(folder, threads=threads)
+        from claimmine.model import ModelLabeler
+
+        return ModelLabeler(folder, threads=threads)
+
+
+@contextmanager
+def loading_errors(folder: Path) -> Iterator[None]:
+    """Turn what a dependency raises on a damaged model folder into a :class:`ModelFormatError`.
+
+    >>> with loading_errors(Path("m")):  # doctest: +ELLIPSIS
+    ...     raise IndexError("list index out of range")
+    Traceback (most recent call last):
+    ...
+    claimmine.errors.ModelFormatError: m cannot be loaded (IndexError: list index out of range); its files ...
+    """
+    try:
+        yield
+    except (ClaimmineError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as error:  # safetensors, tokenizers, onnxruntime, torch: each raises its own types
+        raise ModelFormatError(
+            f"{folder} cannot be loaded ({type(error).__name__}: {error}); its files are damaged or do not fit "
+            "this claimmine"
+        ) from None

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from claimmine.errors import MissingDependencyError, ModelFormatError, ModelNotFoundError
-from claimmine.inference import Array, BatchedLabeler, Manifest, Outputs, thread_count
+from claimmine.inference import Array, BatchedLabeler, Manifest, Outputs, file_in_folder, thread_count
 
 INSTALL_HINT = "the fast runtime needs onnxruntime: pip install 'claimmine[fast]'"
 OUTPUTS = ("certainty", "score", "kind")
@@ -45,7 +45,8 @@ class OnnxLabeler(BatchedLabeler):
         manifest = Manifest.read(folder)
         if manifest.backend != "onnx":
             raise ModelFormatError(f"{folder} holds a {manifest.backend} model, not an ONNX one")
-        path = folder / str(manifest.raw.get("onnx", {}).get("file", ""))
+        onnx = manifest.raw.get("onnx")
+        path = file_in_folder(folder, onnx.get("file") if isinstance(onnx, dict) else None, "ONNX file")
         if not path.is_file():
             raise ModelNotFoundError(f"{folder}: the ONNX file its manifest names ({path.name!r}) is missing")
         options = onnxruntime.SessionOptions()

@@ -20,7 +20,7 @@ from torch import nn
 from transformers import BertConfig, BertModel, BertTokenizer
 
 from claimmine.errors import ModelFormatError, ModelNotFoundError
-from claimmine.inference import read_manifest, tokenizable
+from claimmine.inference import MAX_POSITIONS, ManifestFields, read_manifest, tokenizable
 from claimmine.relations import TAGS, Grouped, group, spans_from_tags
 
 TAGGER_FORMAT = 1
@@ -62,7 +62,10 @@ class TaggerManifest:
             raise ModelFormatError(f"{path} does not describe a format-{TAGGER_FORMAT} {TAGGER_TASK}")
         if tuple(raw.get("tags", ())) != TAGS:
             raise ModelFormatError(f"{path}: tags {raw.get('tags')} do not match {list(TAGS)}")
-        return cls(str(raw["name"]), str(raw["version"]), int(raw["window"]), int(raw["stride"]), raw)
+        field = ManifestFields(raw, path)
+        window = field.integer("window", 8, MAX_POSITIONS - 2)  # two places go to [CLS] and [SEP]
+        stride = field.integer("stride", 1, window)
+        return cls(field.name("name"), field.name("version"), window, stride, raw)
 
 
 def load_tokenizer(folder: Path) -> BertTokenizer:
