@@ -233,8 +233,8 @@ def certainty_score(probabilities: Sequence[float], regression: float, source: s
 def thread_count(threads: int | None = None) -> int | None:
     """Return the thread count asked for: ``threads``, else ``CLAIMMINE_THREADS``, else ``None`` (the default).
 
-    >>> thread_count(3)
-    3
+    >>> thread_count(1)
+    1
     >>> thread_count(0)
     Traceback (most recent call last):
     ...
