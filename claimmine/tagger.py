@@ -12,33 +12,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from safetensors.torch import load_file
 from torch import nn
-from transformers import BertConfig, BertModel, BertTokenizer
 
+from claimmine.encoder import Encoder, EncoderConfig
 from claimmine.errors import ModelFormatError, ModelNotFoundError
 from claimmine.inference import MAX_POSITIONS, ManifestFields, read_manifest, tokenizable
 from claimmine.relations import TAGS, Grouped, group, spans_from_tags
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+    from transformers import BertConfig
 
 TAGGER_FORMAT = 1
 TAGGER_TASK = "attribution-tagger"
 
 
 class TaggerNetwork(nn.Module):
-    """A BERT encoder with a linear tag head over every token."""
+    """A BERT encoder with a linear tag head over every token.
 
-    def __init__(self, config: BertConfig) -> None:
+    A transformers ``BertConfig`` builds transformers' ``BertModel`` (for training); an
+    :class:`~claimmine.encoder.EncoderConfig` builds the plain-torch encoder with the same parameters (for
+    inference, so that attribution never imports transformers).
+    """
+
+    def __init__(self, config: BertConfig | EncoderConfig) -> None:
         super().__init__()
-        self.encoder = BertModel(config, add_pooling_layer=False)
+        self.encoder: nn.Module
+        if isinstance(config, EncoderConfig):
+            self.encoder = Encoder(config)
+        else:
+            from transformers import BertModel
+
+            self.encoder = BertModel(config, add_pooling_layer=False)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.tags = nn.Linear(config.hidden_size, len(TAGS))
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Return tag logits of shape (batch, tokens, tags)."""
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        encoded = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        hidden = encoded if isinstance(encoded, torch.Tensor) else encoded.last_hidden_state
         logits: torch.Tensor = self.tags(self.dropout(hidden))
         return logits
 
@@ -68,14 +84,28 @@ class TaggerManifest:
         return cls(field.name("name"), field.name("version"), window, stride, raw)
 
 
-def load_tokenizer(folder: Path) -> BertTokenizer:
-    """Load a folder's word-piece tokenizer for whole texts.
+def load_tokenizer(folder: Path) -> Tokenizer:
+    """Load a folder's word-piece tokenizer (``tokenizer.json``, the Rust tokenizer) for whole texts.
 
-    Texts are tokenised whole and then read in windows, so the encoder's 512-piece limit (and transformers'
-    warning about longer inputs) does not apply to the tokenizer.
+    Texts are tokenised whole, without special tokens or truncation, and then read in windows, so the
+    encoder's 512-piece limit does not apply to the tokenizer.
     """
-    tokenizer: BertTokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True, model_max_length=2**62)
+    from tokenizers import Tokenizer
+
+    path = folder / "tokenizer.json"
+    if not path.is_file():
+        raise ModelNotFoundError(f"{folder} has no tokenizer.json")
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
     return tokenizer
+
+
+def _token_id(tokenizer: Tokenizer, token: str, folder: Path) -> int:
+    found = tokenizer.token_to_id(token)
+    if found is None:
+        raise ModelFormatError(f"{folder / 'tokenizer.json'} has no {token} token")
+    return int(found)
 
 
 class AttributionTagger:
@@ -93,8 +123,7 @@ class AttributionTagger:
             raise ModelNotFoundError(f"no tagger weights at {folder / 'model.safetensors'}")
         self.folder = folder
         self.manifest = TaggerManifest.read(folder)
-        config = BertConfig.from_json_file(str(folder / "config.json"))
-        self.network = TaggerNetwork(config)
+        self.network = TaggerNetwork(EncoderConfig.read(folder / "config.json"))
         state = {key: tensor.float() for key, tensor in load_file(str(folder / "model.safetensors")).items()}
         try:
             self.network.load_state_dict(state, strict=True)
@@ -102,6 +131,9 @@ class AttributionTagger:
             raise ModelFormatError(f"{folder} weights do not fit a tagger network: {error}") from None
         self.network.eval()
         self.tokenizer = load_tokenizer(folder)
+        self.cls_id, self.sep_id, self.pad_id = (
+            _token_id(self.tokenizer, token, folder) for token in ("[CLS]", "[SEP]", "[PAD]")
+        )
         self.batch_size = batch_size
 
     @property
@@ -115,18 +147,18 @@ class AttributionTagger:
 
     def relations_batch(self, texts: list[str]) -> list[list[Grouped]]:
         """Return the relations of each text; windows of all texts run in shared, length-sorted batches."""
-        safe = [tokenizable(text) for text in texts]
-        encoded = self.tokenizer(safe, add_special_tokens=False, return_offsets_mapping=True)
+        encodings = self.tokenizer.encode_batch([tokenizable(text) for text in texts], add_special_tokens=False)
+        token_ids = [encoding.ids for encoding in encodings]
         windows: list[tuple[int, int, int]] = []  # (text index, first token, last token)
-        for index, ids in enumerate(encoded["input_ids"]):
+        for index, ids in enumerate(token_ids):
             cuts = token_windows(len(ids), self.manifest.window, self.manifest.stride)
             windows.extend((index, a, b) for a, b in cuts)
-        votes = [torch.zeros(len(ids), len(TAGS)) for ids in encoded["input_ids"]]
-        weights = [torch.full((len(ids),), -1.0) for ids in encoded["input_ids"]]
+        votes = [torch.zeros(len(ids), len(TAGS)) for ids in token_ids]
+        weights = [torch.full((len(ids),), -1.0) for ids in token_ids]
         order = sorted(range(len(windows)), key=lambda w: windows[w][2] - windows[w][1])
         for begin in range(0, len(order), self.batch_size):
             chunk = [windows[w] for w in order[begin : begin + self.batch_size]]
-            logits = self._run([encoded["input_ids"][i][a:b] for i, a, b in chunk])
+            logits = self._run([token_ids[i][a:b] for i, a, b in chunk])
             for row, (i, a, b) in enumerate(chunk):
                 positions = torch.arange(a, b, dtype=torch.float)
                 centrality = torch.minimum(positions - a, b - 1 - positions)
@@ -136,17 +168,16 @@ class AttributionTagger:
         results = []
         for index, text in enumerate(texts):
             tags = [TAGS[t] for t in votes[index].argmax(-1).tolist()]
-            offsets = [tuple(o) for o in encoded["offset_mapping"][index]]
+            offsets = [(int(a), int(b)) for a, b in encodings[index].offsets]
             results.append(group(spans_from_tags(tags, offsets, text), text))
         return results
 
     def _run(self, pieces: list[list[int]]) -> torch.Tensor:
-        tokenizer = self.tokenizer
         longest = max(len(p) for p in pieces) + 2
-        ids = torch.full((len(pieces), longest), tokenizer.pad_token_id, dtype=torch.long)
+        ids = torch.full((len(pieces), longest), self.pad_id, dtype=torch.long)
         mask = torch.zeros((len(pieces), longest), dtype=torch.long)
         for row, piece in enumerate(pieces):
-            full = [tokenizer.cls_token_id, *piece, tokenizer.sep_token_id]
+            full = [self.cls_id, *piece, self.sep_id]
             ids[row, : len(full)] = torch.tensor(full)
             mask[row, : len(full)] = 1
         with torch.inference_mode():

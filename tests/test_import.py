@@ -33,3 +33,13 @@ def test_the_fast_path_needs_neither_torch_nor_transformers() -> None:
         "assert a.segments[0].kind.value == 'official_statement', a"
     )
     assert _imported_after(code) == ["onnxruntime"]
+
+
+def test_the_default_path_with_the_tagger_never_imports_transformers() -> None:
+    code = (
+        "from claimmine import analyze\n"
+        "a = analyze('Foreign Minister Anna Berger arrived. She said talks would resume.')\n"
+        "assert a.segments[1].attribution.resolved == 'Foreign Minister Anna Berger', a"
+    )
+    loaded = _imported_after(code)
+    assert "torch" in loaded and "transformers" not in loaded

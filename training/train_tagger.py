@@ -25,7 +25,7 @@ from tqdm import tqdm
 from transformers import BertConfig, BertTokenizer
 
 from claimmine.relations import TAGS
-from claimmine.tagger import TAGGER_FORMAT, TAGGER_TASK, TaggerNetwork, load_tokenizer, token_windows
+from claimmine.tagger import TAGGER_FORMAT, TAGGER_TASK, TaggerNetwork, token_windows
 from training.polnear import Article, char_roles, load_articles, token_tags
 from training.train import BASE_LICENCE, base_folder, bf16_supported
 
@@ -94,7 +94,9 @@ def build(config: TaggerConfig) -> tuple[TaggerNetwork, BertTokenizer, BertConfi
     if config.init_from is not None:
         state = load_file(str(Path(config.init_from) / "model.safetensors"))
         network.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
-    return network, load_tokenizer(folder), encoder_config
+    # Texts are tokenised whole and read in windows: the 512-piece limit does not apply to the tokenizer.
+    tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True, model_max_length=2**62)
+    return network, tokenizer, encoder_config
 
 
 def train(config: TaggerConfig, data_dir: Path, out: Path) -> Path:
