@@ -8,9 +8,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from claimmine.attribution import find_attribution
-from claimmine.attributor import RULES, Attributor, resolve_attributor
+from claimmine.attributor import RULES, TAGGER_VARIABLE, Attributor, resolve_attributor
 from claimmine.errors import TextTooLongError
-from claimmine.labeler import Draft, Labeler, rule_hint
+from claimmine.labeler import Draft, Labeler, RuleLabeler, rule_hint
 from claimmine.labels import SegmentKind, SourceType
 from claimmine.mentions import MentionTracker
 from claimmine.models import resolve
@@ -34,11 +34,14 @@ class Analyzer:
     folder's manifest says which backend runs it. ``threads`` (else the
     ``CLAIMMINE_THREADS`` environment variable) sets the model's intra-op
     threads. ``attribution`` chooses what finds attribution relations,
-    the same way: a tagger folder, ``"rules"``, an
+    the same way: a tagger folder or a shipped tagger's name, ``"rules"``, an
     :class:`~claimmine.attributor.Attributor`, or ``None`` for
-    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules; with
-    ``model="rules"`` or a fast (ONNX) model it defaults to the rules, so that
-    these run without torch. Weights load on first use, once per folder.
+    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules; when the
+    labeler is the rules or a fast (ONNX) model, however it was chosen, and
+    ``CLAIMMINE_TAGGER`` is unset, it defaults to the rules, so that these run
+    without torch. The environment variables are read when an Analyzer is
+    built (:func:`analyze` builds its one on the first call). Weights load on
+    first use, once per folder.
     ``max_chars`` is the longest text analysed (:data:`MAX_TEXT_CHARS`, a million
     characters); a longer one raises :class:`~claimmine.errors.TextTooLongError`.
     ``None`` lifts the limit (time and memory grow linearly with the text).
@@ -60,7 +63,11 @@ class Analyzer:
             raise ValueError(f"max_chars must be a positive int or None, got {max_chars!r}")
         self.max_chars = max_chars
         self.labeler = resolve(model, threads=threads)
-        if attribution is None and (model == RULES or getattr(self.labeler, "backend", None) == "onnx"):
+        if (
+            attribution is None
+            and not os.environ.get(TAGGER_VARIABLE)
+            and (isinstance(self.labeler, RuleLabeler) or getattr(self.labeler, "backend", None) == "onnx")
+        ):
             # "rules" asks for the whole rule baseline, and the fast model for a runtime without torch (the
             # tagger needs torch), unless the caller names an attribution finder.
             attribution = RULES

@@ -244,10 +244,12 @@ def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) 
     if str(attribution) == RULES:
         return RuleAttributor()
     folder = Path(attribution).expanduser().resolve()
+    if not folder.is_dir() and isinstance(attribution, str) and os.sep not in attribution:
+        folder = shipped_model(attribution) or folder
     if not folder.is_dir():
         raise ModelNotFoundError(
-            f"no tagger folder at {folder}; pass a folder made by `python -m training.train_tagger`, "
-            f"set {TAGGER_VARIABLE}, or use attribution='rules'"
+            f"no tagger folder at {folder}; pass a folder made by `python -m training.train_tagger` (or a shipped "
+            f"tagger's name: {DEFAULT_TAGGER}), set {TAGGER_VARIABLE}, or use attribution='rules'"
         )
     return TaggerAttributor(folder)
 

@@ -172,3 +172,31 @@ def test_the_hint_is_the_rules_view_whatever_attributor_relinks_the_segment() ->
     (drafted,) = draft_segments(text)
     assert relinked.attribution is None and drafted.attribution is not None
     assert relinked.hint == drafted.hint == "official source: The ministry; cue: said; hedges: may (possible)"
+
+
+@pytest.mark.parametrize(
+    ("environment", "labeler", "attributor"),
+    [
+        ({"CLAIMMINE_MODEL": "rules"}, "rules", "rules"),
+        ({"CLAIMMINE_MODEL": "claimmine-minilm-v2-int8"}, "claimmine-minilm-v2-int8", "rules"),
+        ({"CLAIMMINE_TAGGER": "rules"}, "claimmine-minilm-v2", "rules"),
+        ({"CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "claimmine-minilm-v2", "claimmine-attribution-v1"),
+        ({"CLAIMMINE_MODEL": "rules", "CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "rules",
+         "claimmine-attribution-v1"),
+    ],
+)
+def test_environment_variables_choose_as_the_arguments_do(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], labeler: str, attributor: str
+) -> None:
+    for name in ("CLAIMMINE_MODEL", "CLAIMMINE_TAGGER"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    analyzer = Analyzer()
+    assert (analyzer.labeler.name, analyzer.attributor.name) == (labeler, attributor)
+
+
+def test_a_shipped_tagger_works_by_name_as_a_shipped_model_does() -> None:
+    analyzer = Analyzer("claimmine-minilm-v2-int8", attribution="claimmine-attribution-v1")
+    assert analyzer.attributor.name == "claimmine-attribution-v1"
+    assert Analyzer("rules").attributor.name == "rules"
