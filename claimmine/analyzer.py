@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from claimmine.attribution import find_attribution
-from claimmine.attributor import RULES, TAGGER_VARIABLE, Attributor, resolve_attributor
+from claimmine.attributor import FAST_TAGGER, RULES, TAGGER_VARIABLE, Attributor, resolve_attributor, shipped_tagger
 from claimmine.errors import TextTooLongError
 from claimmine.labeler import Draft, Labeler, RuleLabeler, rule_hint
 from claimmine.labels import SegmentKind, SourceType
@@ -36,12 +36,13 @@ class Analyzer:
     threads. ``attribution`` chooses what finds attribution relations,
     the same way: a tagger folder or a shipped tagger's name, ``"rules"``, an
     :class:`~claimmine.attributor.Attributor`, or ``None`` for
-    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules; when the
-    labeler is the rules or a fast (ONNX) model, however it was chosen, and
-    ``CLAIMMINE_TAGGER`` is unset, it defaults to the rules, so that these run
-    without torch. The environment variables are read when an Analyzer is
-    built (:func:`analyze` builds its one on the first call). Weights load on
-    first use, once per folder.
+    ``CLAIMMINE_TAGGER``, else the shipped tagger, else the rules; when
+    ``CLAIMMINE_TAGGER`` is unset and the labeler is the rules, however it was
+    chosen, it defaults to the rules, and with a fast (ONNX) model to the
+    shipped int8 tagger (else the rules), so that these run without torch.
+    The environment variables are read when an Analyzer is built
+    (:func:`analyze` builds its one on the first call). Weights load on first
+    use, once per folder.
     ``max_chars`` is the longest text analysed (:data:`MAX_TEXT_CHARS`, a million
     characters); a longer one raises :class:`~claimmine.errors.TextTooLongError`.
     ``None`` lifts the limit (time and memory grow linearly with the text).
@@ -63,14 +64,13 @@ class Analyzer:
             raise ValueError(f"max_chars must be a positive int or None, got {max_chars!r}")
         self.max_chars = max_chars
         self.labeler = resolve(model, threads=threads)
-        if (
-            attribution is None
-            and not os.environ.get(TAGGER_VARIABLE)
-            and (isinstance(self.labeler, RuleLabeler) or getattr(self.labeler, "backend", None) == "onnx")
-        ):
-            # "rules" asks for the whole rule baseline, and the fast model for a runtime without torch (the
-            # tagger needs torch), unless the caller names an attribution finder.
-            attribution = RULES
+        if attribution is None and not os.environ.get(TAGGER_VARIABLE):
+            # The rules ask for the whole rule baseline, and the fast model for a runtime without torch: its
+            # int8 tagger where it is shipped, else the rules.
+            if isinstance(self.labeler, RuleLabeler):
+                attribution = RULES
+            elif getattr(self.labeler, "backend", None) == "onnx":
+                attribution = shipped_tagger(FAST_TAGGER) or RULES
         self.attributor = resolve_attributor(attribution)
 
     def analyze(self, text: str) -> Analysis:

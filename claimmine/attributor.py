@@ -24,9 +24,10 @@ from claimmine.models import _LOADING, loading_errors, shipped_model
 from claimmine.results import Attribution
 
 if TYPE_CHECKING:
-    from claimmine.tagger import AttributionTagger
+    from claimmine.tagging import WindowedTagger
 
 DEFAULT_TAGGER = "claimmine-attribution-v1"
+FAST_TAGGER = "claimmine-attribution-v1-int8"
 TAGGER_VARIABLE = "CLAIMMINE_TAGGER"
 RULES = "rules"
 
@@ -218,13 +219,13 @@ class _CueIndex:
         return range(start // self.BLOCK, max(start, end - 1) // self.BLOCK + 1)
 
 
-def shipped_tagger() -> Path | None:
-    """Return the folder of the tagger shipped with the package, or ``None`` if it is absent.
+def shipped_tagger(name: str | None = None) -> Path | None:
+    """Return the folder of the tagger ``name`` (default: the torch one) shipped with the package, or ``None``.
 
     >>> shipped_tagger() is None or shipped_tagger().name == DEFAULT_TAGGER
     True
     """
-    return shipped_model(DEFAULT_TAGGER)
+    return shipped_model(name or DEFAULT_TAGGER)
 
 
 def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) -> Attributor:
@@ -254,14 +255,20 @@ def resolve_attributor(attribution: str | os.PathLike[str] | Attributor | None) 
     return TaggerAttributor(folder)
 
 
-def _load(folder: Path) -> AttributionTagger:
+def _load(folder: Path) -> WindowedTagger:
     with _LOADING:
         return _loaded(folder)
 
 
 @lru_cache(maxsize=4)
-def _loaded(folder: Path) -> AttributionTagger:
+def _loaded(folder: Path) -> WindowedTagger:
     with loading_errors(folder):
+        from claimmine.tagging import TaggerManifest
+
+        if TaggerManifest.read(folder).backend == "onnx":
+            from claimmine.onnx_tagger import OnnxTagger
+
+            return OnnxTagger(folder)
         from claimmine.tagger import AttributionTagger
 
         return AttributionTagger(folder)

@@ -178,7 +178,7 @@ def test_the_hint_is_the_rules_view_whatever_attributor_relinks_the_segment() ->
     ("environment", "labeler", "attributor"),
     [
         ({"CLAIMMINE_MODEL": "rules"}, "rules", "rules"),
-        ({"CLAIMMINE_MODEL": "claimmine-minilm-v2-int8"}, "claimmine-minilm-v2-int8", "rules"),
+        ({"CLAIMMINE_MODEL": "claimmine-minilm-v2-int8"}, "claimmine-minilm-v2-int8", "claimmine-attribution-v1-int8"),
         ({"CLAIMMINE_TAGGER": "rules"}, "claimmine-minilm-v2", "rules"),
         ({"CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "claimmine-minilm-v2", "claimmine-attribution-v1"),
         ({"CLAIMMINE_MODEL": "rules", "CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "rules",

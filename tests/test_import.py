@@ -43,3 +43,15 @@ def test_the_default_path_with_the_tagger_never_imports_transformers() -> None:
     )
     loaded = _imported_after(code)
     assert "torch" in loaded and "transformers" not in loaded
+
+
+def test_the_fast_path_with_its_int8_tagger_needs_neither_torch_nor_transformers() -> None:
+    pytest.importorskip("onnxruntime", reason="the fast runtime needs claimmine[fast]")
+    code = (
+        "from claimmine import Analyzer\n"
+        f"an = Analyzer({FAST_MODEL!r})\n"
+        "a = an.analyze('Foreign Minister Anna Berger arrived. She said talks would resume.')\n"
+        "assert an.attributor.name == 'claimmine-attribution-v1-int8', an.attributor.name\n"
+        "assert a.segments[1].attribution.resolved == 'Foreign Minister Anna Berger', a"
+    )
+    assert _imported_after(code) == ["onnxruntime"]

@@ -1,7 +1,8 @@
 """Export a claimmine model folder to ONNX and quantise it to int8 for the fast runtime.
 
 ``python -m training.export_onnx models/claimmine-minilm-v2 -o models/claimmine-minilm-v2-int8``
-writes ``model.int8.onnx``, the tokenizer files, a ``manifest.json`` (the
+(or an attribution tagger folder: ``models/claimmine-attribution-v1``) writes
+``model.int8.onnx``, the tokenizer files, a ``manifest.json`` (the
 source's labels, temperature and heads, ``"backend": "onnx"``, and the
 source's name, version and SHA-256 hashes of its weights and manifest, so a
 stale export is detected) and a short ``MODEL_CARD.md``.
@@ -44,9 +45,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from claimmine.inference import Manifest
+from claimmine.inference import Manifest, read_manifest
 from claimmine.model import ClaimModel, ModelLabeler, load_model
+from claimmine.models import FAST_MODEL
 from claimmine.onnx_model import OnnxLabeler
+from claimmine.tagging import TAGGER_TASK
 
 ONNX_FILE = "model.int8.onnx"
 OPSET = 18
@@ -84,11 +87,11 @@ def sha256(path: Path) -> str:
 
 def source_facts(source: Path) -> dict[str, str]:
     """Return what identifies the source model: its name, version and the hashes of its weights and manifest."""
-    manifest = Manifest.read(source)
+    raw = read_manifest(source, "model")
     return {
         "folder": source.name,
-        "name": manifest.name,
-        "version": manifest.version,
+        "name": str(raw.get("name")),
+        "version": str(raw.get("version")),
         "weights_sha256": sha256(source / "model.safetensors"),
         "manifest_sha256": sha256(source / "manifest.json"),
     }
@@ -201,31 +204,66 @@ def export(source: Path, out: Path, *, keep_fp32: Sequence[str] = (), fused: boo
         if (source / name).is_file():
             shutil.copyfile(source / name, out / name)
     raw = dict(manifest.raw)
-    raw.update(
-        backend="onnx",
-        variant="int8",
-        onnx={
-            "file": ONNX_FILE,
-            "opset": OPSET,
-            "exporter": f"torch.onnx.export(dynamo=False), torch {torch.__version__}",
-            "fusion": "onnxruntime.transformers.optimizer (bert): Attention, SkipLayerNormalization, BiasGelu"
-            if fused
-            else "none",
-            "quantization": {
-                "method": "onnxruntime.quantization.quantize_dynamic",
-                "weights": "int8, symmetric, per output channel",
-                "activations": "uint8, asymmetric, per tensor, computed per batch at run time",
-                "ops": ["MatMul with constant weights", "Attention (its weights)", "Gather (the embedding tables)"],
-                "kept_fp32": "the heads, and the patterns below",
-                "kept_fp32_patterns": list(keep_fp32),
-                "kept_fp32_nodes": len(kept),
-            },
+    raw.update(backend="onnx", variant="int8", onnx=_onnx_facts(keep_fp32, kept, fused), source=source_facts(source))
+    _write_manifest(out, raw)
+    return raw
+
+
+def export_tagger(source: Path, out: Path, *, keep_fp32: Sequence[str] = ()) -> dict[str, Any]:
+    """Export and quantise the attribution tagger folder ``source`` into ``out``; return the written manifest."""
+    from claimmine.tagger import AttributionTagger
+
+    tagger = AttributionTagger(source)
+    out.mkdir(parents=True, exist_ok=True)
+    config: Any = tagger.network.encoder.config
+    input_ids = torch.full((3, 17), min(1000, config.vocab_size - 1), dtype=torch.long)
+    axes = {0: "batch", 1: "sequence"}
+    with tempfile.TemporaryDirectory() as scratch, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fp32 = Path(scratch) / "tagger.onnx"
+        torch.onnx.export(
+            tagger.network.eval(),
+            (input_ids, torch.ones_like(input_ids)),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["tags"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "tags": axes},
+            opset_version=OPSET,
+            dynamo=False,
+        )
+        kept = quantize(fp32, out / ONNX_FILE, keep_fp32)
+    for name in COPIED:
+        if (source / name).is_file():
+            shutil.copyfile(source / name, out / name)
+    raw = dict(tagger.manifest.raw)
+    raw.update(backend="onnx", variant="int8", onnx=_onnx_facts(keep_fp32, kept, False), source=source_facts(source))
+    _write_manifest(out, raw)
+    return raw
+
+
+def _onnx_facts(keep_fp32: Sequence[str], kept: Sequence[str], fused: bool) -> dict[str, Any]:
+    return {
+        "file": ONNX_FILE,
+        "opset": OPSET,
+        "exporter": f"torch.onnx.export(dynamo=False), torch {torch.__version__}",
+        "fusion": "onnxruntime.transformers.optimizer (bert): Attention, SkipLayerNormalization, BiasGelu"
+        if fused
+        else "none",
+        "quantization": {
+            "method": "onnxruntime.quantization.quantize_dynamic",
+            "weights": "int8, symmetric, per output channel",
+            "activations": "uint8, asymmetric, per tensor, computed per batch at run time",
+            "ops": ["MatMul with constant weights", "Attention (its weights)", "Gather (the embedding tables)"],
+            "kept_fp32": "the heads, and the patterns below",
+            "kept_fp32_patterns": list(keep_fp32),
+            "kept_fp32_nodes": len(kept),
         },
-        source=source_facts(source),
-    )
+    }
+
+
+def _write_manifest(out: Path, raw: dict[str, Any]) -> None:
     (out / "manifest.json").write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(_card(raw), encoding="utf-8")
-    return raw
 
 
 def check_outputs(source: Path, out: Path) -> float:
@@ -243,13 +281,17 @@ def _card(raw: dict[str, Any]) -> str:
     source = raw["source"]
     quantization = raw["onnx"]["quantization"]
     kept = ", ".join(f"`{p}`" for p in quantization["kept_fp32_patterns"]) or "none"
+    name = f"{source['folder']}-int8"
+    tagger = raw.get("task") == "attribution-tagger"
+    use = f'Analyzer("{FAST_MODEL}", attribution="{name}")' if tagger else f'Analyzer("{name}")'
+    section = "*Fast runtime (ONNX int8)*" if not tagger else "*Fast path (int8)*"
     return (
-        f"# {source['folder']}-int8\n\n"
+        f"# {name}\n\n"
         f"The int8 ONNX export of [{source['folder']}](../{source['folder']}/MODEL_CARD.md), for claimmine's fast "
-        "runtime (`pip install 'claimmine[fast]'`, then `Analyzer(\"claimmine-minilm-v2-int8\")`). Intended use, "
-        "training data, figures and failure cases are the source model's; its model card's section *Fast runtime "
-        "(ONNX int8)* gives this export's agreement with the source and its dev figures.\n\n"
-        f"- Made by `python -m training.export_onnx models/{source['folder']} -o models/{source['folder']}-int8`.\n"
+        f"runtime (`pip install 'claimmine[fast]'`, then `{use}`). Intended use, training data, figures and failure "
+        f"cases are the source model's; its model card's section {section} gives this export's agreement with the "
+        "source.\n\n"
+        f"- Made by `python -m training.export_onnx models/{source['folder']} -o models/{name}`.\n"
         f"- Weights: int8 per output channel for the encoder's matrix multiplications with constant weights and "
         f"its embedding tables; the heads and {kept} stay float32. Activations are quantised per batch at run "
         "time, so a label can change with the other texts in its batch when the model is close to a tie.\n"
@@ -281,6 +323,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{out} is stale:\n  " + "\n  ".join(reasons) if reasons else f"{out} matches {args.source}")
         sys.exit(1 if reasons else 0)
     keep = [p for p in (args.keep_fp32 or KEEP_FP32) if p != "none"]
+    if read_manifest(args.source, "model").get("task") == TAGGER_TASK:
+        export_tagger(args.source, out, keep_fp32=keep)
+        print(f"wrote {out / ONNX_FILE} ({(out / ONNX_FILE).stat().st_size / 2**20:.1f} MiB)")
+        return
     export(args.source, out, keep_fp32=keep, fused=args.fuse)
     size = (out / ONNX_FILE).stat().st_size / 2**20
     print(f"wrote {out / ONNX_FILE} ({size:.1f} MiB)")
