@@ -9,7 +9,7 @@ shared machine one timing can be 30% off the next.
 The corpus: the first 2,000 sentences (claimmine's sentence splitter) of the
 news dev texts followed by the news train texts (``seeds/news``: 2,008 in
 all), each analysed as its own text. Every path does the whole job:
-segmentation, attribution (the rules) and the model.
+segmentation, attribution and the model.
 
 - naive: transformers ``pipeline("text-classification")`` over the same
   weights, one sentence at a time. The shipped model is a custom multi-head
@@ -19,8 +19,12 @@ segmentation, attribution (the rules) and the model.
   first, then each segment goes through the pipeline with its attribution
   hint as the second text, as the model expects. The pipeline computes one
   head and no calibration, so it does slightly less work than claimmine.
-- torch: ``Analyzer(models/claimmine-minilm-v1).analyze_batch(sentences)``.
-- fast: ``Analyzer(models/claimmine-minilm-v2-int8).analyze_batch(sentences)``.
+- DEFAULT: ``Analyzer().analyze_batch(sentences)``, what ``analyze()`` runs: the shipped
+  model and the shipped attribution tagger.
+- fast path: ``Analyzer(FAST_MODEL)``, the int8 model with the int8 tagger (its default).
+- torch model and fast model with rule attribution (``attribution="rules"``).
+
+The same four paths also run on the news dev documents whole (segments/s).
 
 ``--threads N`` gives every path N intra-op threads. On a machine whose cores
 other processes keep busy, two threads can be much slower than one (threads
@@ -49,11 +53,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from claimmine import Analyzer  # noqa: E402
+from claimmine.models import DEFAULT_MODEL  # noqa: E402
+from claimmine.models import FAST_MODEL as FAST_NAME  # noqa: E402
 from claimmine.sentences import sentence_spans  # noqa: E402
 from training.gold import load_gold  # noqa: E402
 
-TORCH_MODEL = ROOT / "models" / "claimmine-minilm-v2"
-FAST_MODEL = ROOT / "models" / "claimmine-minilm-v2-int8"
+TORCH_MODEL = ROOT / "models" / DEFAULT_MODEL
+FAST_MODEL = ROOT / "models" / FAST_NAME
 FIRST_TEXT = "The ministry said the bridge would reopen on Monday."
 
 
@@ -138,17 +144,27 @@ def main() -> None:
         f"threads {args.threads or 'default'}; load average before {load_before[0]:.2f}"
     )
 
+    default_analyzer = Analyzer(threads=args.threads)  # what analyze() runs: the shipped model and tagger
+    fast_default = Analyzer(FAST_MODEL, threads=args.threads)  # the fast path as shipped: int8 model and tagger
     torch_analyzer = Analyzer(TORCH_MODEL, attribution="rules", threads=args.threads)
     fast_analyzer = Analyzer(FAST_MODEL, attribution="rules", threads=args.threads)
-    for analyzer in (torch_analyzer, fast_analyzer):
+    for analyzer in (default_analyzer, fast_default, torch_analyzer, fast_analyzer):
         analyzer.analyze(FIRST_TEXT)  # load the weights outside the timing
     paths: dict[str, Callable[[], Any]] = {}
     if not args.skip_naive:
         run = naive_pipeline()
         run(FIRST_TEXT)
         paths["naive: transformers pipeline, one at a time"] = lambda: [run(s) for s in sentences]
-    paths["claimmine torch (analyze_batch)"] = lambda: torch_analyzer.analyze_batch(sentences)
-    paths["claimmine fast: ONNX int8 (analyze_batch)"] = lambda: fast_analyzer.analyze_batch(sentences)
+    labels = {
+        f"DEFAULT analyze(): {default_analyzer.labeler.name} + {default_analyzer.attributor.name}": default_analyzer,
+        f"fast path: {fast_default.labeler.name} + {fast_default.attributor.name}": fast_default,
+        f"torch model, rule attribution: {torch_analyzer.labeler.name} + rules": torch_analyzer,
+        f"fast model, rule attribution: {fast_analyzer.labeler.name} + rules": fast_analyzer,
+    }
+    for name, analyzer in labels.items():
+        paths[name] = lambda analyzer=analyzer: analyzer.analyze_batch(sentences)  # type: ignore[misc]
+    documents = [d.text for d in load_gold(ROOT / "seeds" / "news" / "dev")]
+    document_paths = {name: (lambda a=a: a.analyze_batch(documents)) for name, a in labels.items()}
     drafts = [d for document, _ in fast_analyzer.draft_batch(sentences) for d in document]
     part_paths: dict[str, Callable[[], Any]] = {
         "drafting alone (segmentation, attribution, rules)": lambda: fast_analyzer.draft_batch(sentences),
@@ -157,15 +173,20 @@ def main() -> None:
     }
     # Every round runs every path once, in turn, so that a change in the machine's load hits them alike.
     samples: dict[str, list[float]] = {name: [] for name in [*paths, *part_paths]}
+    document_samples: dict[str, list[float]] = {name: [] for name in document_paths}
     outputs: dict[str, Any] = {}
     for _ in range(args.rounds):
         for name, function in [*paths.items(), *part_paths.items()]:
             seconds, outputs[name] = timed(function)
             samples[name].append(len(sentences) / seconds)
+        for name, function in document_paths.items():
+            seconds, analyses = timed(function)
+            document_samples[name].append(sum(len(a.segments) for a in analyses) / seconds)
     rates = {name: statistics.median(samples[name]) for name in paths}
     parts = {name: statistics.median(samples[name]) for name in part_paths}
-    torch_results = outputs["claimmine torch (analyze_batch)"]
-    fast_results = outputs["claimmine fast: ONNX int8 (analyze_batch)"]
+    document_rates = {name: statistics.median(document_samples[name]) for name in document_paths}
+    names = list(labels)
+    torch_results, fast_results = outputs[names[0]], outputs[names[1]]
 
     both = zip(torch_results, fast_results, strict=True)
     pairs = [pair for x, y in both for pair in zip(x.segments, y.segments, strict=True)]
@@ -178,8 +199,18 @@ def main() -> None:
     )
     startup = {
         "import claimmine": fresh(import_code),
-        "first result, torch": fresh(first_code.format(model=str(TORCH_MODEL), text=FIRST_TEXT)),
-        "first result, fast": fresh(first_code.format(model=str(FAST_MODEL), text=FIRST_TEXT)),
+        "first result, DEFAULT analyze()": fresh(
+            "import time; t = time.perf_counter(); from claimmine import analyze; "
+            f"analyze({FIRST_TEXT!r}); print(time.perf_counter() - t)"
+        ),
+        "first result, fast path (int8 model and tagger)": fresh(
+            "import time; t = time.perf_counter(); from claimmine import Analyzer; "
+            f"Analyzer({str(FAST_MODEL)!r}).analyze({FIRST_TEXT!r}); print(time.perf_counter() - t)"
+        ),
+        "first result, torch model, rule attribution": fresh(
+            first_code.format(model=str(TORCH_MODEL), text=FIRST_TEXT)
+        ),
+        "first result, fast model, rule attribution": fresh(first_code.format(model=str(FAST_MODEL), text=FIRST_TEXT)),
     }
     load_after = os.getloadavg()
 
@@ -193,13 +224,16 @@ def main() -> None:
     print("\n| path (end to end) | sentences/s | vs naive |\n|---|---:|---:|")
     for name, rate in rates.items():
         print(f"| {name} | {rate:,.0f} | {f'{rate / naive:.1f}x' if naive else '-'} |")
+    print(f"\n| path, whole documents ({len(documents)} news dev documents) | segments/s |\n|---|---:|")
+    for name, rate in document_rates.items():
+        print(f"| {name} | {rate:,.0f} |")
     print("\n| part | sentences/s |\n|---|---:|")
     for name, rate in parts.items():
         print(f"| {name} | {rate:,.0f} |")
     print("\n| start-up (fresh process, median of 3) | in process | wall, with interpreter start |\n|---|---:|---:|")
     for name, (inner, wall) in startup.items():
         print(f"| {name} | {inner:.2f} s | {wall:.2f} s |")
-    print(f"\nfast vs torch: same kind and certainty on {same:.2%} of {len(pairs)} segments")
+    print(f"\nfast path vs DEFAULT: same kind and certainty on {same:.2%} of {len(pairs)} segments")
     print(f"load average: {load_before[0]:.2f} before, {load_after[0]:.2f} after (1-minute)")
 
 
