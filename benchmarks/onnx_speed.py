@@ -10,7 +10,7 @@ core).
 Compare the shipped export with one fused by onnxruntime's BERT optimizer:
 
     python -m training.export_onnx models/claimmine-minilm-v1 -o /tmp/fused --fuse
-    python benchmarks/onnx_speed.py models/claimmine-minilm-v2-int8 /tmp/fused --threads 1 --rounds 5
+    python benchmarks/onnx_speed.py models/claimmine-minilm-v3-int8 /tmp/fused --threads 1 --rounds 5
 """
 
 from __future__ import annotations

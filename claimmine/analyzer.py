@@ -29,7 +29,7 @@ class Analyzer:
     ``model`` chooses what gives kind and certainty: a model folder, ``"rules"``
     for the rule baseline, or any :class:`claimmine.labeler.Labeler`. ``None``
     means the ``CLAIMMINE_MODEL`` environment variable, else the shipped model,
-    else the rules; a shipped model's name (``"claimmine-minilm-v2-int8"``, the
+    else the rules; a shipped model's name (``"claimmine-minilm-v3-int8"``, the
     int8 ONNX export, needs ``pip install 'claimmine[fast]'``) works too, and the
     folder's manifest says which backend runs it. ``threads`` (else the
     ``CLAIMMINE_THREADS`` environment variable) sets the model's intra-op

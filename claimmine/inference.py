@@ -294,7 +294,7 @@ class BatchedLabeler(ABC):
 
     @property
     def name(self) -> str:
-        """The model's name, version and variant, e.g. ``claimmine-minilm-v1`` or ``claimmine-minilm-v2-int8``."""
+        """The model's name, version and variant, e.g. ``claimmine-minilm-v1`` or ``claimmine-minilm-v3-int8``."""
         variant = self.manifest.raw.get("variant")
         return f"{self.manifest.name}-v{self.manifest.version}" + (f"-{variant}" if variant else "")
 

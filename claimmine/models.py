@@ -5,7 +5,7 @@ shipped with the package), else the ``CLAIMMINE_MODEL`` environment variable,
 else the model shipped with the package, else (only when nothing was asked
 for) the rule baseline. A model folder's ``manifest.json`` says which backend
 runs it: torch for ``claimmine-minilm-v2``, onnxruntime for the int8 export
-``claimmine-minilm-v2-int8`` (``pip install 'claimmine[fast]'``).
+``claimmine-minilm-v3-int8`` (``pip install 'claimmine[fast]'``).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from claimmine.errors import ClaimmineError, MissingDependencyError, ModelFormat
 from claimmine.inference import BatchedLabeler, Manifest, thread_count
 from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
 
-DEFAULT_MODEL = "claimmine-minilm-v2"
-FAST_MODEL = "claimmine-minilm-v2-int8"
+DEFAULT_MODEL = "claimmine-minilm-v3"
+FAST_MODEL = "claimmine-minilm-v3-int8"
 ENVIRONMENT_VARIABLE = "CLAIMMINE_MODEL"
 RULES = "rules"
 

@@ -178,9 +178,9 @@ def test_the_hint_is_the_rules_view_whatever_attributor_relinks_the_segment() ->
     ("environment", "labeler", "attributor"),
     [
         ({"CLAIMMINE_MODEL": "rules"}, "rules", "rules"),
-        ({"CLAIMMINE_MODEL": "claimmine-minilm-v2-int8"}, "claimmine-minilm-v2-int8", "claimmine-attribution-v1-int8"),
-        ({"CLAIMMINE_TAGGER": "rules"}, "claimmine-minilm-v2", "rules"),
-        ({"CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "claimmine-minilm-v2", "claimmine-attribution-v1"),
+        ({"CLAIMMINE_MODEL": "claimmine-minilm-v3-int8"}, "claimmine-minilm-v3-int8", "claimmine-attribution-v1-int8"),
+        ({"CLAIMMINE_TAGGER": "rules"}, "claimmine-minilm-v3", "rules"),
+        ({"CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "claimmine-minilm-v3", "claimmine-attribution-v1"),
         ({"CLAIMMINE_MODEL": "rules", "CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "rules",
          "claimmine-attribution-v1"),
     ],
@@ -197,6 +197,6 @@ def test_environment_variables_choose_as_the_arguments_do(
 
 
 def test_a_shipped_tagger_works_by_name_as_a_shipped_model_does() -> None:
-    analyzer = Analyzer("claimmine-minilm-v2-int8", attribution="claimmine-attribution-v1")
+    analyzer = Analyzer("claimmine-minilm-v3-int8", attribution="claimmine-attribution-v1")
     assert analyzer.attributor.name == "claimmine-attribution-v1"
     assert Analyzer("rules").attributor.name == "rules"

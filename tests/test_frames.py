@@ -36,10 +36,18 @@ def test_the_contract_is_large_enough() -> None:
         assert sum(row["frame"] == frame for row in FRAMES) >= 5, frame
 
 
-# Not met yet (issue 12): claimmine-minilm-v2 gets 121 of 139 sentences right (87%). Strict, so that the mark must
-# go once a model meets the contract.
-@pytest.mark.xfail(strict=True, reason="claimmine-minilm-v2 labels 87% of the frame contract right, not 95%")
-@pytest.mark.parametrize("group", ["frame", "counter"])
+# Met for the frames (claimmine-minilm-v3: 83 of 84), not yet for the counter-examples (46 of 55, 84%; issue 12).
+# Strict, so that the mark must go once a model meets the contract.
+@pytest.mark.parametrize(
+    "group",
+    [
+        "frame",
+        pytest.param(
+            "counter",
+            marks=pytest.mark.xfail(strict=True, reason="claimmine-minilm-v3 labels 84% of the counter-examples right"),
+        ),
+    ],
+)
 def test_the_shipped_model_labels_at_least_95_percent_of_each_group_right(
     labelled: list[tuple[dict[str, str], list[tuple[SegmentKind, Certainty]]]], group: str
 ) -> None:

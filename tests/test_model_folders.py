@@ -41,7 +41,7 @@ def edit_manifest(folder: Path, change: Callable[[dict[str, Any]], Any]) -> Path
     return folder
 
 
-@pytest.mark.parametrize("model", ["claimmine-minilm-v2", "claimmine-minilm-v2-int8"])
+@pytest.mark.parametrize("model", ["claimmine-minilm-v2", "claimmine-minilm-v3-int8"])
 def test_random_bytes_as_weights_are_a_model_format_error(tmp_path: Path, model: str) -> None:
     folder = copy_folder(shipped_model(model), tmp_path / "m", weights=b"\x13\x07 not weights " * 64)
     with pytest.raises(ModelFormatError, match="cannot be loaded"):
@@ -90,14 +90,14 @@ MANIFEST_DAMAGE: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
 def test_a_damaged_manifest_names_the_wrong_field(
     tmp_path: Path, change: Callable[[dict[str, Any]], Any], message: str
 ) -> None:
-    folder = edit_manifest(copy_folder(shipped_model("claimmine-minilm-v2-int8"), tmp_path / "m"), change)
+    folder = edit_manifest(copy_folder(shipped_model("claimmine-minilm-v3-int8"), tmp_path / "m"), change)
     with pytest.raises(ModelFormatError, match=message):
         Analyzer(folder).analyze("It rained.")
 
 
 @pytest.mark.parametrize("name", ["/etc/hostname", "../../outside.onnx", "", 7])
 def test_an_onnx_file_outside_its_folder_is_never_opened(tmp_path: Path, name: object) -> None:
-    folder = copy_folder(shipped_model("claimmine-minilm-v2-int8"), tmp_path / "m")
+    folder = copy_folder(shipped_model("claimmine-minilm-v3-int8"), tmp_path / "m")
     edit_manifest(folder, lambda m: m["onnx"].update(file=name))
     with pytest.raises(ModelFormatError, match="is not a file inside"):
         Analyzer(folder).analyze("It rained.")
@@ -122,7 +122,7 @@ def test_a_damaged_tagger_manifest_names_the_wrong_field(tmp_path: Path, change:
 def test_damaged_tagger_weights_are_a_model_format_error(tmp_path: Path) -> None:
     folder = copy_folder(shipped_tagger(), tmp_path / "t", weights=b"garbage" * 10)
     with pytest.raises(ModelFormatError, match="cannot be loaded"):
-        Analyzer("claimmine-minilm-v2-int8", attribution=folder).analyze("He said so.")
+        Analyzer("claimmine-minilm-v3-int8", attribution=folder).analyze("He said so.")
 
 
 def test_more_threads_than_the_machine_has_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,7 +147,7 @@ def test_threads_that_ask_for_one_model_at_once_load_it_once(monkeypatch: pytest
     monkeypatch.setattr(OnnxLabeler, "__init__", slow_init)
     names: list[str] = []
     threads = [
-        threading.Thread(target=lambda: names.append(Analyzer("claimmine-minilm-v2-int8").labeler.name))
+        threading.Thread(target=lambda: names.append(Analyzer("claimmine-minilm-v3-int8").labeler.name))
         for _ in range(4)
     ]
     for thread in threads:
@@ -155,5 +155,5 @@ def test_threads_that_ask_for_one_model_at_once_load_it_once(monkeypatch: pytest
     for thread in threads:
         thread.join()
     models._loaded.cache_clear()
-    assert names == ["claimmine-minilm-v2-int8"] * 4
+    assert names == ["claimmine-minilm-v3-int8"] * 4
     assert len(loads) == 1

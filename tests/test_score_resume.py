@@ -216,7 +216,7 @@ def test_resume_refuses_another_model_or_other_fields(
     assert score(str(source), "-o", str(target)) == 0
     before = target.read_bytes()
     for changed, message in [
-        (["--model", "claimmine-minilm-v2-int8"], "labeler 'rules' -> 'claimmine-minilm-v2-int8'"),
+        (["--model", "claimmine-minilm-v3-int8"], "labeler 'rules' -> 'claimmine-minilm-v3-int8'"),
         (["--model", "rules", "--text-field", "body"], "text_field 'text' -> 'body'"),
         (["--model", "rules", "--id-field", "key"], "id_field 'id' -> 'key'"),
         (["--model", "rules", "--max-chars", "10"], "max_chars 1000000 -> 10"),

@@ -35,7 +35,7 @@ def analyzer() -> Analyzer:
 
 
 def test_the_default_analyzer_uses_the_shipped_model(analyzer: Analyzer) -> None:
-    assert Analyzer().labeler.name == analyzer.labeler.name == "claimmine-minilm-v2"
+    assert Analyzer().labeler.name == analyzer.labeler.name == "claimmine-minilm-v3"
 
 
 @pytest.mark.parametrize("text, kind, certainty", CLEAR)
@@ -51,7 +51,7 @@ def test_batch_and_single_results_agree(analyzer: Analyzer) -> None:
     assert [a.segments for a in batch] == [analyzer.analyze(t).segments for t in texts]
 
 
-@pytest.mark.parametrize("model", [None, "claimmine-minilm-v2-int8"])
+@pytest.mark.parametrize("model", [None, "claimmine-minilm-v3-int8"])
 def test_lone_surrogates_get_the_labels_and_offsets_of_a_replacement_character(model: str | None) -> None:
     analyzer = Analyzer(model) if model else Analyzer()
     text = 'The minister said: "He \ud800said it." Prices may rise \udfff today.'

@@ -107,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Print the agreement of two labelers on the gold segments of gold files."""
     parser = argparse.ArgumentParser(prog="python -m training.agreement", description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="+", type=Path, help="gold JSONL files or folders")
-    parser.add_argument("--model", default=str(ROOT / "models" / "claimmine-minilm-v2"), help="the reference")
-    parser.add_argument("--against", default=str(ROOT / "models" / "claimmine-minilm-v2-int8"), help="the other")
+    parser.add_argument("--model", default=str(ROOT / "models" / "claimmine-minilm-v3"), help="the reference")
+    parser.add_argument("--against", default=str(ROOT / "models" / "claimmine-minilm-v3-int8"), help="the other")
     parser.add_argument("--attribution", default="rules", help="the reference's attribution (default: rules)")
     parser.add_argument("--against-attribution", default="rules", help="the other's attribution (default: rules)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared corpora (standoff texts)")

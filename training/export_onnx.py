@@ -1,6 +1,6 @@
 """Export a claimmine model folder to ONNX and quantise it to int8 for the fast runtime.
 
-``python -m training.export_onnx models/claimmine-minilm-v2 -o models/claimmine-minilm-v2-int8``
+``python -m training.export_onnx models/claimmine-minilm-v2 -o models/claimmine-minilm-v3-int8``
 (or an attribution tagger folder: ``models/claimmine-attribution-v1``) writes
 ``model.int8.onnx``, the tokenizer files, a ``manifest.json`` (the
 source's labels, temperature and heads, ``"backend": "onnx"``, and the
