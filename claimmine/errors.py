@@ -10,6 +10,7 @@ refines, so callers can catch either::
     ├── InputFormatError (ValueError)
     ├── TextTooLongError (ValueError)
     ├── OutputExistsError (FileExistsError)
+    ├── OutputLockedError (BlockingIOError)
     └── ResumeError (ValueError)
 """
 
@@ -42,6 +43,10 @@ class TextTooLongError(ClaimmineError, ValueError):
 
 class OutputExistsError(ClaimmineError, FileExistsError):
     """An output file already holds data and neither resuming nor overwriting was asked for."""
+
+
+class OutputLockedError(ClaimmineError, BlockingIOError):
+    """Another ``claimmine score`` run is writing the same output."""
 
 
 class ResumeError(ClaimmineError, ValueError):

@@ -16,15 +16,11 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
-from claimmine.errors import ClaimmineError, ResumeError
+from claimmine.errors import OutputLockedError, ResumeError
 
 # How much of the input the fingerprint reads: enough to tell two inputs apart, and it still matches once
 # the input has grown by appending.
 FINGERPRINT_BYTES = 65_536
-
-
-class OutputLockedError(ClaimmineError, BlockingIOError):
-    """Another run is writing the same output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +75,7 @@ class RunLock:
     >>> RunLock(output)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    claimmine.provenance.OutputLockedError: another claimmine score run is writing .../out.jsonl ...
+    claimmine.errors.OutputLockedError: another claimmine score run is writing .../out.jsonl ...
     >>> first.release()
     """
 
