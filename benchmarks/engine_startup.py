@@ -1,6 +1,6 @@
 """What a distributed engine costs on one machine: install size, import time, local start-up, a first job.
 
-Used to choose between Ray Data and Apache Spark for ``claimmine.distributed``. Each engine that is
+Used to choose between Ray Data and Apache Spark for ``claimmine.batch.ray_engine``. Each engine that is
 installed in this Python is measured in a fresh subprocess, ``--repeat`` times: the import, starting a
 2-CPU local instance (``ray.init`` / a ``local[2]`` SparkSession), a first job on 20 rows through the same
 kind of stateful transform claimmine uses (a Ray actor pool with ``map_batches``; a pandas UDF), and the

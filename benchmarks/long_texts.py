@@ -49,7 +49,7 @@ def timed(analyzer: Analyzer, text: str, stages: bool) -> dict[str, float]:
         start = time.perf_counter()
         analyzer.analyze(text)
         return {"total": time.perf_counter() - start}
-    from claimmine.analyzer import draft_segments
+    from claimmine.pipeline import draft_segments
 
     start = time.perf_counter()
     draft_segments(text)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from throughput import news_sentences  # noqa: E402
 
 from claimmine import Analyzer  # noqa: E402
-from claimmine.onnx_model import OnnxLabeler  # noqa: E402
+from claimmine.labeling.onnx_model import OnnxLabeler  # noqa: E402
 
 
 def main() -> None:

@@ -77,7 +77,7 @@ def main() -> None:
     score = [sys.executable, "-m", "claimmine", "score"]
     rows = []
     try:
-        floor, _ = peak_rss([sys.executable, "-c", "import claimmine.cli"])
+        floor, _ = peak_rss([sys.executable, "-c", "import claimmine.cli.main"])
         runs = [(size, "rules") for size in args.sizes_mb]
         if args.model_mb is not None:
             runs.append((args.model_mb, "shipped model"))
@@ -108,7 +108,7 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
     header = ("input", "records", "labeler", "wall time", "records/s", "output", "peak RSS")
-    print(f"Python + `import claimmine.cli` alone: peak RSS {floor:,.0f} MB; batch size {args.batch_size}")
+    print(f"Python + `import claimmine.cli.main` alone: peak RSS {floor:,.0f} MB; batch size {args.batch_size}")
     print()
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] * 3 + ["---:"] * 4) + "|")

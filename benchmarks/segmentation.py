@@ -20,8 +20,8 @@ import pysbd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claimmine.analyzer import draft_segments  # noqa: E402
-from claimmine.sentences import sentence_spans  # noqa: E402
+from claimmine.pipeline import draft_segments  # noqa: E402
+from claimmine.text.sentences import sentence_spans  # noqa: E402
 from training.gold import load_gold  # noqa: E402
 
 

@@ -53,9 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from claimmine import Analyzer  # noqa: E402
-from claimmine.models import DEFAULT_MODEL  # noqa: E402
-from claimmine.models import FAST_MODEL as FAST_NAME  # noqa: E402
-from claimmine.sentences import sentence_spans  # noqa: E402
+from claimmine.loading import DEFAULT_MODEL  # noqa: E402
+from claimmine.loading import FAST_MODEL as FAST_NAME  # noqa: E402
+from claimmine.text.sentences import sentence_spans  # noqa: E402
 from training.gold import load_gold  # noqa: E402
 
 TORCH_MODEL = ROOT / "models" / DEFAULT_MODEL
@@ -76,7 +76,7 @@ def naive_pipeline() -> Callable[[str], list[Any]]:
     from transformers import BertConfig, BertTokenizer, PreTrainedModel, pipeline
     from transformers.modeling_outputs import SequenceClassifierOutput
 
-    from claimmine.model import ClaimModel, load_model
+    from claimmine.labeling.torch_model import ClaimModel, load_model
 
     class CertaintyClassifier(PreTrainedModel):
         """The ClaimModel's certainty head as a sequence classifier, for transformers' pipelines."""

@@ -5,8 +5,10 @@
 'official_statement'
 """
 
-from claimmine.analyzer import Analyzer, analyze
-from claimmine.attributor import Attributor
+from importlib import metadata as _metadata
+
+from claimmine.attribution.attributors import Attributor
+from claimmine.batch.scorer import Scorer
 from claimmine.errors import (
     ClaimmineError,
     InputFormatError,
@@ -16,12 +18,26 @@ from claimmine.errors import (
     OutputExistsError,
     ResumeError,
 )
-from claimmine.labeler import Draft, Labeler, Labels, RuleLabeler
-from claimmine.labels import Certainty, CueType, QuoteStyle, SegmentKind, SourceType
-from claimmine.results import Analysis, Attribution, Cue, Segment, Span
-from claimmine.scoring import Scorer
+from claimmine.labeling.labeler import Draft, Labeler, Labels, RuleLabeler
+from claimmine.labeling.rules import RuleLabels
+from claimmine.pipeline import Analyzer, analyze
+from claimmine.types import (
+    Analysis,
+    Attribution,
+    Certainty,
+    Cue,
+    CueType,
+    QuoteStyle,
+    Segment,
+    SegmentKind,
+    SourceType,
+    Span,
+)
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("claimmine")
+except _metadata.PackageNotFoundError:  # a source tree on sys.path, not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Analysis",
@@ -43,6 +59,7 @@ __all__ = [
     "QuoteStyle",
     "ResumeError",
     "RuleLabeler",
+    "RuleLabels",
     "Scorer",
     "Segment",
     "SegmentKind",

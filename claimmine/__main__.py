@@ -2,6 +2,6 @@
 
 import sys
 
-from claimmine.cli import main
+from claimmine.cli.main import main
 
 sys.exit(main())

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from claimmine import Analyzer, SegmentKind
-from claimmine.render import render_html
+from claimmine.render.html import render_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_b13b75026e8a9805.txt"

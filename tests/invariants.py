@@ -10,6 +10,7 @@ def assert_invariants(analysis: Analysis) -> None:
     text = analysis.text
     covered = [False] * len(text)
     previous_end = 0
+    relations = set(analysis.attributions)
     for segment in analysis.segments:
         assert 0 <= segment.start < segment.end <= len(text)
         assert segment.start >= previous_end, "segments overlap or are out of order"
@@ -24,7 +25,7 @@ def assert_invariants(analysis: Analysis) -> None:
             assert text[cue.start : cue.end] == cue.text
         # A relation may reach beyond the segment it governs (a quote before "he said"), but it is one of the
         # document's relations.
-        assert segment.attribution is None or any(segment.attribution is a for a in analysis.attributions)
+        assert segment.attribution is None or segment.attribution in relations
     missed = [i for i, char in enumerate(text) if not covered[i] and not char.isspace()]
     assert not missed, f"characters outside every segment: {[text[i] for i in missed[:10]]}"
     cue_starts = [a.cue.start for a in analysis.attributions if a.cue is not None]

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from claimmine.outputs import COLUMNS
+from claimmine.batch.outputs import COLUMNS
 
 SENTENCES = [
     "The ministry said talks would resume on Monday.",
@@ -58,7 +58,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Any output as flat rows of text cells (as the CSV output writes them), for comparing formats."""
-    from claimmine.outputs import _csv_cell, flat_record
+    from claimmine.batch.outputs import _csv_cell, flat_record
 
     if path.suffix == ".jsonl":
         rows = [flat_record(r) for r in read_jsonl(path)]

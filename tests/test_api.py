@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -146,17 +144,10 @@ def test_errors_share_one_root_and_refine_builtins() -> None:
     assert issubclass(ModelNotFoundError, FileNotFoundError)
 
 
-def test_importing_claimmine_loads_neither_training_nor_datasets() -> None:
-    heavy = "('training', 'datasets', 'sklearn')"
-    code = f"import sys, claimmine; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.strip() == "[]"
-
-
 def test_the_hint_is_the_rules_view_whatever_attributor_relinks_the_segment() -> None:
-    from claimmine.analyzer import draft_segments
-    from claimmine.attributor import Attributor, Linked
-    from claimmine.labeler import Draft
+    from claimmine.attribution.attributors import Attributor, Linked
+    from claimmine.labeling.labeler import Draft
+    from claimmine.pipeline import draft_segments
 
     class NoRelations:
         """An attributor that finds nothing: every segment loses the rules' attribution."""
@@ -172,31 +163,3 @@ def test_the_hint_is_the_rules_view_whatever_attributor_relinks_the_segment() ->
     (drafted,) = draft_segments(text)
     assert relinked.attribution is None and drafted.attribution is not None
     assert relinked.hint == drafted.hint == "official source: The ministry; cue: said; hedges: may (possible)"
-
-
-@pytest.mark.parametrize(
-    ("environment", "labeler", "attributor"),
-    [
-        ({"CLAIMMINE_MODEL": "rules"}, "rules", "rules"),
-        ({"CLAIMMINE_MODEL": "claimmine-minilm-v3-int8"}, "claimmine-minilm-v3-int8", "claimmine-attribution-v1-int8"),
-        ({"CLAIMMINE_TAGGER": "rules"}, "claimmine-minilm-v3", "rules"),
-        ({"CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "claimmine-minilm-v3", "claimmine-attribution-v1"),
-        ({"CLAIMMINE_MODEL": "rules", "CLAIMMINE_TAGGER": "claimmine-attribution-v1"}, "rules",
-         "claimmine-attribution-v1"),
-    ],
-)
-def test_environment_variables_choose_as_the_arguments_do(
-    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], labeler: str, attributor: str
-) -> None:
-    for name in ("CLAIMMINE_MODEL", "CLAIMMINE_TAGGER"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    analyzer = Analyzer()
-    assert (analyzer.labeler.name, analyzer.attributor.name) == (labeler, attributor)
-
-
-def test_a_shipped_tagger_works_by_name_as_a_shipped_model_does() -> None:
-    analyzer = Analyzer("claimmine-minilm-v3-int8", attribution="claimmine-attribution-v1")
-    assert analyzer.attributor.name == "claimmine-attribution-v1"
-    assert Analyzer("rules").attributor.name == "rules"

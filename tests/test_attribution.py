@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from claimmine import Analyzer, Certainty, SegmentKind, SourceType
-from claimmine.labeler import Draft, Labels, RuleLabeler
+from claimmine.labeling.labeler import Draft, Labels, RuleLabeler
 
 RULES = Analyzer("rules")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from claimmine.cli import main
+from claimmine import Analyzer
+from claimmine.cli.main import main
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_b13b75026e8a9805.txt"
 
@@ -18,8 +19,14 @@ def test_table_lists_every_segment(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(SEED), "--model", "rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["#", "kind", "certainty", "score", "source", "text"]
-    assert len(lines) - 1 >= 30
-    assert "official_statement" in lines[4] and "President Yoon Seok-yeol" in lines[4]
+    segments = Analyzer("rules").analyze(SEED.read_text(encoding="utf-8")).segments
+    assert len(lines) - 1 == len(segments)
+    for number, (line, segment) in enumerate(zip(lines[1:], segments, strict=True), start=1):
+        index, kind, certainty, score = line.split()[:4]
+        assert (int(index), kind, certainty, score) == (
+            number, segment.kind.value, segment.certainty.value, f"{segment.certainty_score:.2f}"
+        )
+        assert " ".join(segment.text.split())[:20] in line
 
 
 def test_json_output_is_the_analysis(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

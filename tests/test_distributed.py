@@ -10,10 +10,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from claimmine.cli import main
-from claimmine.distributed import ScoreActor, score_dataset
+from claimmine.batch.ray_engine import ScoreActor, score_dataset
+from claimmine.batch.scorer import RESULT_COLUMNS
+from claimmine.cli.main import main
 from claimmine.errors import ClaimmineError
-from claimmine.scoring import RESULT_COLUMNS
 from tests.score_corpus import corpus, write_input
 
 ray = pytest.importorskip("ray")

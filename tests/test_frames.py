@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from claimmine import Analyzer, Certainty, SegmentKind
-from claimmine.models import shipped_model
+from claimmine.loading import shipped_model
 
 CONTRACT = Path(__file__).parent / "data" / "frames.jsonl"
 FRAMES = [json.loads(line) for line in CONTRACT.read_text("utf-8").splitlines()]

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from claimmine.models import FAST_MODEL, shipped_model
+from claimmine.loading import FAST_MODEL, shipped_model
 
 HEAVY = ("torch", "transformers", "onnxruntime", "onnx", "training", "datasets", "sklearn")
 

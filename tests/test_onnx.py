@@ -19,16 +19,16 @@ import torch
 from safetensors.torch import save_file
 
 from claimmine import Analyzer, ClaimmineError, ModelFormatError
-from claimmine.analyzer import draft_segments
-from claimmine.encoder import EncoderConfig
 from claimmine.errors import MissingDependencyError
-from claimmine.model import ClaimModel, ModelLabeler
-from claimmine.models import DEFAULT_MODEL, FAST_MODEL, resolve, shipped_model
+from claimmine.labeling.encoder import EncoderConfig
+from claimmine.labeling.torch_model import ClaimModel, ModelLabeler
+from claimmine.loading import DEFAULT_MODEL, FAST_MODEL, resolve, shipped_model
+from claimmine.pipeline import draft_segments
 
 pytest.importorskip("onnxruntime", reason="the fast runtime needs claimmine[fast]")
 pytest.importorskip("onnx", reason="exporting needs claimmine[export]")
 
-from claimmine.onnx_model import OnnxLabeler
+from claimmine.labeling.onnx_model import OnnxLabeler
 from tests.vocabulary import WORDS
 from training.export_onnx import export, stale_reasons
 

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimmine import Analysis, Analyzer, QuoteStyle, SourceType
-from claimmine.attributor import TaggerAttributor, shipped_tagger
-from claimmine.relations import RoleSpan, group
-from claimmine.results import Attribution, Span
+from claimmine.attribution.attributors import TaggerAttributor, shipped_tagger
+from claimmine.attribution.relations import RoleSpan, group
+from claimmine.types import Attribution, Span
 
 TAGGER = shipped_tagger()
 BOTH = ["rules", pytest.param("tagger", marks=pytest.mark.skipif(TAGGER is None, reason="no shipped tagger"))]
@@ -202,7 +202,7 @@ def test_participle_cue_shares_the_source_of_its_sentence() -> None:
 def test_the_cue_index_finds_what_reading_every_relation_finds(
     cues: list[tuple[int, int]], start: int, width: int
 ) -> None:
-    from claimmine.attributor import _CueIndex
+    from claimmine.attribution.attributors import _CueIndex
 
     relations = [Attribution(None, Span("x" * n, a, a + n), None, False) for a, n in cues]
     index = _CueIndex(relations)

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from claimmine import Analyzer, Scorer
-from claimmine.labeler import Draft, Labels, RuleLabeler
-from claimmine.scoring import RESULT_COLUMNS, flatten, summarize
+from claimmine.batch.scorer import RESULT_COLUMNS, flatten, summarize
+from claimmine.labeling.labeler import Draft, Labels, RuleLabeler
 from tests.score_corpus import corpus
 
 TEXTS = [r["text"] for r in corpus(10)]

@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from claimmine import Analyzer
-from claimmine.cli import main
-from claimmine.scoring import summarize
+from claimmine.batch.scorer import summarize
+from claimmine.cli.main import main
 from tests.score_corpus import corpus, read_jsonl, read_rows, write_input
 
 FORMATS = ("jsonl", "csv", "parquet")

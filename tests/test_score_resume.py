@@ -13,11 +13,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from claimmine import score_command
-from claimmine.cli import main
-from claimmine.labeler import Draft, Labels, RuleLabeler
-from claimmine.outputs import Existing, open_output
-from claimmine.scoring import Scorer
+from claimmine.batch.outputs import Existing, open_output
+from claimmine.batch.scorer import Scorer
+from claimmine.cli import score as score_command
+from claimmine.cli.main import main
+from claimmine.labeling.labeler import Draft, Labels, RuleLabeler
 from tests.score_corpus import corpus, read_jsonl, write_input
 
 
@@ -69,8 +69,8 @@ def test_resume_counts_what_is_there(tmp_path: Path, source: Path) -> None:
 # call: the signal lands mid-run at the same place every time (a timed signal may come after the run is over).
 INTERRUPTED = """
 import os, signal, sys
-from claimmine.cli import main
-from claimmine.labeler import RuleLabeler
+from claimmine.cli.main import main
+from claimmine.labeling.labeler import RuleLabeler
 
 name, call = sys.argv[1], int(sys.argv[2])
 label = RuleLabeler.label
@@ -142,7 +142,7 @@ class FailingLabeler(RuleLabeler):
 def test_parquet_resumes_from_its_whole_parts(
     tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch, error: type[BaseException]
 ) -> None:
-    monkeypatch.setattr("claimmine.outputs.PART_ROWS", 4)
+    monkeypatch.setattr("claimmine.batch.outputs.PART_ROWS", 4)
     reference = tmp_path / "reference.parquet"
     assert score(str(source), "-o", str(reference)) == 0
     target = tmp_path / "out.parquet"
@@ -229,7 +229,7 @@ def test_resume_refuses_another_model_or_other_fields(
 def test_two_runs_on_one_output_the_second_stops(
     tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from claimmine.provenance import RunLock
+    from claimmine.batch.provenance import RunLock
 
     target = tmp_path / "out.jsonl"
     held = RunLock(target)  # a run that is writing the output now

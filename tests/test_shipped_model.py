@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimmine import Analyzer, Certainty, SegmentKind
-from claimmine.models import DEFAULT_MODEL, shipped_model
+from claimmine.loading import DEFAULT_MODEL, shipped_model
 
 CLEAR = [
     ("The central bank raised its key rate by a quarter point on Thursday.", "claim", "certain"),

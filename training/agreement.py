@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimmine.analyzer import Analyzer, draft_segments
-from claimmine.attributor import Attributor
-from claimmine.labeler import Draft, Labels
-from claimmine.results import Attribution
+from claimmine.attribution.attributors import Attributor
+from claimmine.labeling.labeler import Draft, Labels
+from claimmine.pipeline import Analyzer, draft_segments
+from claimmine.types import Attribution
 from training import DEFAULT_DATA_DIR
 from training.evaluate import label_gold_segments
 from training.gold import load_gold
@@ -50,7 +50,7 @@ class Agreement:
 def agreement(reference: Sequence[Labels], other: Sequence[Labels]) -> Agreement:
     """Compare two labelers' labels of the same segments.
 
-    >>> from claimmine.labels import Certainty, SegmentKind
+    >>> from claimmine.types import Certainty, SegmentKind
     >>> a = Labels(SegmentKind.CLAIM, Certainty.CERTAIN, 0.9)
     >>> b = Labels(SegmentKind.CLAIM, Certainty.PROBABLE, 0.7)
     >>> agreement([a, a], [a, b]).both

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from claimmine.labels import Certainty, SegmentKind
-from claimmine.results import Span
-from claimmine.segmentation import segment_spans
+from claimmine.text.clauses import segment_spans
+from claimmine.types import Certainty, SegmentKind, Span
 from training import DEFAULT_DATA_DIR
 from training.gold import GoldDocument, GoldSegment, load_gold, read_source_text, text_sha256
 

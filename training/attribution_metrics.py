@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from claimmine.relations import ROLES
+from claimmine.attribution.relations import ROLES
 from training.polnear import Relation, Spans
 
 _EDGE = " \t\n\r\u00a0,.;:"

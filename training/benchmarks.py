@@ -19,10 +19,10 @@ from pathlib import Path
 from scipy.stats import pearsonr
 from sklearn.metrics import f1_score
 
-from claimmine.analyzer import Analyzer, draft_segments
-from claimmine.labeler import Labeler, Labels, RuleLabeler
-from claimmine.labels import Certainty, SegmentKind
-from claimmine.model import ModelLabeler
+from claimmine.labeling.labeler import Labeler, Labels, RuleLabeler
+from claimmine.labeling.torch_model import ModelLabeler
+from claimmine.pipeline import Analyzer, draft_segments
+from claimmine.types import Certainty, SegmentKind
 from training import DEFAULT_DATA_DIR
 from training.calibrate import cross_fitted_ece
 from training.config import TrainConfig

@@ -15,8 +15,8 @@ from typing import Any
 
 import torch
 
-from claimmine.analyzer import draft_segments
-from claimmine.model import ModelLabeler
+from claimmine.labeling.torch_model import ModelLabeler
+from claimmine.pipeline import draft_segments
 from training import DEFAULT_DATA_DIR
 from training.examples import CERTAINTY_INDEX
 from training.gold import GoldDocument, load_gold
@@ -87,8 +87,11 @@ def cross_fitted_ece(labeler: ModelLabeler, documents: list[GoldDocument]) -> fl
     return sum(n * e for n, e in held_out) / sum(n for n, _ in held_out)
 
 
-def calibrate_folder(folder: Path, gold: Path, data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, Any]:
-    """Fit the temperature of the model in ``folder`` on ``gold`` and write it, with ECE figures, to its manifest."""
+def calibrate_folder(
+    folder: Path, gold: Path, data_dir: Path = DEFAULT_DATA_DIR, *, write: bool = True
+) -> dict[str, Any]:
+    """Fit the temperature of the model in ``folder`` on ``gold``; with ``write``, write it and the ECE figures
+    to the folder's manifest (``write=False`` only reports them, leaving a shipped folder untouched)."""
     labeler = ModelLabeler(folder)
     documents = load_gold(gold, data_dir)
     after = cross_fitted_ece(labeler, documents)
@@ -102,6 +105,8 @@ def calibrate_folder(folder: Path, gold: Path, data_dir: Path = DEFAULT_DATA_DIR
         "ece_before": before,
         "ece_after_cross_fitted": after,
     }
+    if not write:
+        return report
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["temperature"] = temperature
@@ -118,8 +123,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folder", type=Path, help="an exported model folder")
     parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "real" / "dev", help="gold to fit on")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the shared corpora")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the fitted temperature and ECE; leave the manifest as it is"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(calibrate_folder(args.folder, args.gold, args.data_dir), indent=2))
+    print(json.dumps(calibrate_folder(args.folder, args.gold, args.data_dir, write=not args.dry_run), indent=2))
 
 
 if __name__ == "__main__":

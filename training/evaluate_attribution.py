@@ -12,8 +12,8 @@ import argparse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from claimmine.analyzer import Analyzer
-from claimmine.results import Attribution
+from claimmine.pipeline import Analyzer
+from claimmine.types import Attribution
 from training.attribution_metrics import SpanScores
 from training.polnear import Article, Relation, load_articles
 
@@ -21,7 +21,7 @@ from training.polnear import Article, Relation, load_articles
 def as_role_spans(attribution: Attribution) -> Relation:
     """Return a relation's spans per role.
 
-    >>> from claimmine.results import Span
+    >>> from claimmine.types import Span
     >>> as_role_spans(Attribution(None, Span("said", 3, 7), None, False, content=(Span("x", 8, 9),)))
     Relation(source=(), cue=((3, 7),), content=((8, 9),))
     """

@@ -16,8 +16,8 @@ from typing import Any
 
 from datasets import Dataset, concatenate_datasets
 
-from claimmine.analyzer import draft_segments
-from claimmine.labels import Certainty, SegmentKind
+from claimmine.pipeline import draft_segments
+from claimmine.types import Certainty, SegmentKind
 from training.config import TrainConfig
 from training.corpora import load_corpus
 from training.gold import GoldDocument, load_gold

@@ -45,11 +45,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from claimmine.inference import Manifest, read_manifest
-from claimmine.model import ClaimModel, ModelLabeler, load_model
-from claimmine.models import FAST_MODEL
-from claimmine.onnx_model import OnnxLabeler
-from claimmine.tagging import TAGGER_TASK
+from claimmine.attribution.tagging import TAGGER_TASK
+from claimmine.labeling.inference import Manifest, read_manifest
+from claimmine.labeling.onnx_model import OnnxLabeler
+from claimmine.labeling.torch_model import ClaimModel, ModelLabeler, load_model
+from claimmine.loading import FAST_MODEL
 
 ONNX_FILE = "model.int8.onnx"
 OPSET = 18
@@ -211,7 +211,7 @@ def export(source: Path, out: Path, *, keep_fp32: Sequence[str] = (), fused: boo
 
 def export_tagger(source: Path, out: Path, *, keep_fp32: Sequence[str] = ()) -> dict[str, Any]:
     """Export and quantise the attribution tagger folder ``source`` into ``out``; return the written manifest."""
-    from claimmine.tagger import AttributionTagger
+    from claimmine.attribution.torch_tagger import AttributionTagger
 
     tagger = AttributionTagger(source)
     out.mkdir(parents=True, exist_ok=True)

@@ -39,8 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimmine.labels import Certainty, SegmentKind, SourceType
-from claimmine.results import Span
+from claimmine.types import Certainty, SegmentKind, SourceType, Span
 from training import DEFAULT_DATA_DIR
 
 

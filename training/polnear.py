@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimmine.relations import ROLES
+from claimmine.attribution.relations import ROLES
 
 SPLITS = ("train", "dev", "annotator-training")
 
@@ -101,7 +101,7 @@ def token_tags(roles: Sequence[int], offsets: Sequence[tuple[int, int]]) -> list
     A token takes the role of its first character; it begins a span when the
     character before it (ignoring spaces) has another role or lies outside any span.
 
-    >>> from claimmine.relations import TAGS
+    >>> from claimmine.attribution.relations import TAGS
     >>> [TAGS[t] for t in token_tags([1, 1, 0, 2, 2, 2, 2, 0, 3, 3, 0], [(0, 2), (3, 7), (8, 10), (10, 11)])]
     ['B-source', 'B-cue', 'B-content', 'O']
     """

@@ -2,7 +2,7 @@
 
 For each PolNeAR train article (the first annotator's file), every sentence
 that holds exactly one attribution cue with a named, non-pronoun source gets
-a kind from the source's type (``claimmine.mentions.source_type_of``):
+a kind from the source's type (``claimmine.attribution.mentions.source_type_of``):
 official -> ``official_statement``; collective or anonymous -> ``speculation``
 with a belief cue (``believe``, ``expect`` ...), else ``claim``; expert or
 media -> ``claim``. Sources of type ``other`` (bare names such as ``Trump``,
@@ -19,10 +19,10 @@ from typing import Any
 
 from datasets import Dataset
 
-from claimmine.labels import SegmentKind, SourceType
-from claimmine.lexicon import lexicon
-from claimmine.mentions import source_type_of
-from claimmine.sentences import sentence_spans
+from claimmine.attribution.mentions import source_type_of
+from claimmine.lexicon.cues import lexicon
+from claimmine.text.sentences import sentence_spans
+from claimmine.types import SegmentKind, SourceType
 from training.examples import COLUMNS, KIND_INDEX, _features, sentence_hint
 
 _PRONOUNS = frozenset(

@@ -30,8 +30,8 @@ from typing import Any
 
 from datasets import Dataset
 
-from claimmine.labels import Certainty, SegmentKind, SourceType
-from claimmine.rules import find_cues
+from claimmine.labeling.rules import find_cues
+from claimmine.types import Certainty, SegmentKind, SourceType
 from training.examples import CERTAINTY_INDEX, COLUMNS, KIND_INDEX, _features, sentence_hint
 from training.gold import GoldDocument, load_gold
 

@@ -13,9 +13,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from claimmine.labeler import Draft, Labels
-from claimmine.labels import Certainty, SegmentKind
-from claimmine.model import certainty_score
+from claimmine.labeling.labeler import Draft, Labels
+from claimmine.labeling.torch_model import certainty_score
+from claimmine.types import Certainty, SegmentKind
 
 _POSSIBLE = list(Certainty).index(Certainty.POSSIBLE)
 
@@ -28,7 +28,7 @@ def _pipeline() -> Pipeline:
 
 
 class TfidfLabeler:
-    """A scikit-learn labeler that satisfies :class:`claimmine.labeler.Labeler`."""
+    """A scikit-learn labeler that satisfies :class:`claimmine.labeling.labeler.Labeler`."""
 
     name = "tfidf-logreg"
 

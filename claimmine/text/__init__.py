@@ -1,0 +1,1 @@
+"""Stage 1, the text: sentences, quote regions and the clause cuts that make segments."""
