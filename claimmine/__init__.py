@@ -1,5 +1,9 @@
 """claimmine: claim, speculation and official-statement mining in news text.
 
+The names below are the public API. The subpackages (``text``, ``lexicon``, ``attribution``, ``labeling``,
+``batch``, ``render``, ``cli``) are the pipeline's stages, documented for readers of the code; what they hold
+beyond the names exported here may change between releases.
+
 >>> from claimmine import analyze
 >>> analyze("The ministry said talks would resume.").segments[0].kind.value
 'official_statement'

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors.torch import load_file
+from torch.nn import functional
 
 from claimmine import Analyzer, Certainty, ModelFormatError, SegmentKind
+from claimmine.labeling.labeler import HINT_VERSION
 from claimmine.labeling.torch_model import ModelLabeler
 from claimmine.pipeline import draft_segments
-from training.calibrate import calibrate_folder
+from training.calibrate import calibrate_folder, gold_logits
 from training.config import TrainConfig
+from training.gold import load_gold
+from training.reproduce import hint_fingerprint
 from training.train import train
 
 SEGMENTS = [
@@ -82,7 +86,11 @@ def test_training_exports_a_loadable_model_folder(trained: tuple[Path, Path]) ->
     assert all(t.dtype == torch.float16 for t in weights.values())
     analysis = Analyzer(folder).analyze("The ministry said talks would resume. Prices may rise.")
     assert analysis.labeler == "claimmine-minilm-v1"
-    assert [s.kind in SegmentKind for s in analysis.segments] == [True, True]
+    assert len(analysis.segments) == 2
+    run = json.loads((folder / "manifest.json").read_text())["run"]
+    assert run["command"] is None  # trained from Python, not from the command line
+    assert (run["hint_version"], run["hint_fingerprint"]) == (HINT_VERSION, hint_fingerprint())
+    assert run["commit"] is None or len(run["commit"].removesuffix("-dirty")) == 40
     for segment in analysis.segments:
         assert Certainty.from_score(segment.certainty_score) is segment.certainty
 
@@ -127,10 +135,18 @@ def test_results_do_not_depend_on_batch_size(trained: tuple[Path, Path]) -> None
 
 def test_calibration_writes_temperature_and_ece(trained: tuple[Path, Path]) -> None:
     folder, gold = trained
+    before = (folder / "manifest.json").read_bytes()
+    dry = calibrate_folder(folder, gold, write=False)
+    assert (folder / "manifest.json").read_bytes() == before  # a dry run leaves the folder as it was
     report = calibrate_folder(folder, gold)
+    assert report == dry
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["temperature"] == report["temperature"] > 0
-    assert 0.0 <= report["ece_after_cross_fitted"] <= 1.0
+    assert manifest["calibration"]["segments"] == sum(len(d.segments) for d in load_gold(gold))
+    # The fitted temperature minimises the gold's negative log-likelihood: a step either way raises it.
+    logits, labels = gold_logits(ModelLabeler(folder), load_gold(gold))
+    loss = [functional.cross_entropy(logits / (report["temperature"] * f), labels).item() for f in (0.8, 1, 1.25)]
+    assert loss[1] <= min(loss[0], loss[2]) + 1e-6
 
 
 def test_a_manifest_with_other_labels_is_refused(trained: tuple[Path, Path], tmp_path: Path) -> None:
