@@ -23,7 +23,8 @@ class TrainConfig:
     segment as a second input (see :func:`claimmine.labeling.labeler.rule_hint`). ``news_repeat`` repeats the
     project's news train set to weigh it against the larger corpora (0 leaves it out).
     ``real_train`` names standoff gold of real news (``seeds/real/train``),
-    read from the data folder and repeated ``real_repeat`` times.
+    read from the data folder and repeated ``real_repeat`` times. ``self_train`` names standoff files of a
+    model's own confident labels on unlabelled train articles (:mod:`training.self_train`), read once each.
     ``polnear_silver`` adds that many silver kind examples from PolNeAR
     (:mod:`training.silver`; 0 = none). ``weasel_corpora`` names corpora whose
     binary label marks vague sources, learnt as kind (speculation or not)
@@ -68,6 +69,7 @@ class TrainConfig:
     news_repeat: int = 4
     real_train: tuple[str, ...] = ()
     real_repeat: int = 1
+    self_train: tuple[str, ...] = ()
     scheme_templates: int = 0
     polnear_silver: int = 0
     weasel_corpora: tuple[str, ...] = ()
@@ -93,7 +95,7 @@ class TrainConfig:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown config keys: {sorted(unknown)}; known keys: {sorted(known)}")
-        for key in ("news_train", "weasel_corpora", "real_train"):
+        for key in ("news_train", "weasel_corpora", "real_train", "self_train"):
             if key in data:
                 data = {**data, key: tuple(data[key])}
         return cls(**data)

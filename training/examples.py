@@ -95,6 +95,10 @@ def training_mix(config: TrainConfig, data_dir: Path, root: Path) -> Dataset:
             parts.append(scheme_examples(real_gold, config.scheme_templates, config.seed))
     elif config.scheme_templates:
         raise ValueError("scheme_templates wraps real train claims: set real_train too")
+    if config.self_train:
+        from training.self_train import self_examples
+
+        parts.append(self_examples([root / p for p in config.self_train], data_dir))
     if config.polnear_silver:
         from training.silver import polnear_silver
 
