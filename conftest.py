@@ -32,6 +32,8 @@ def _missing(packages: tuple[str, ...]) -> list[str]:
 
 LEFT_OUT = {path: _missing(packages) for path, packages in NEEDS.items() if _missing(packages)}
 collect_ignore = list(LEFT_OUT)
+# A folder named in ``testpaths`` is collected whatever ``collect_ignore`` says: its files are left out instead.
+collect_ignore_glob = [f"{path}/*" for path in LEFT_OUT if not path.endswith(".py")]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

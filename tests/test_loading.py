@@ -11,7 +11,16 @@ from typing import Any, cast
 
 import pytest
 
-from claimmine import Analyzer, Attributor, Certainty, Labels, ModelNotFoundError, SegmentKind, SourceType
+from claimmine import (
+    Analyzer,
+    Attributor,
+    Certainty,
+    ClaimmineError,
+    Labels,
+    ModelNotFoundError,
+    SegmentKind,
+    SourceType,
+)
 from claimmine.attribution.attributors import Linked, RuleAttributor
 from claimmine.labeling.labeler import Draft
 from claimmine.loading import loaded_count
@@ -192,3 +201,12 @@ def test_pipe_streams_in_order_and_agrees_with_a_batch() -> None:
 def test_pipe_refuses_a_batch_size_that_is_not_a_positive_int(batch_size: Any) -> None:
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         list(Analyzer("rules").pipe(["It rained."], batch_size=batch_size))
+
+
+def test_the_thread_variable_reaches_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMMINE_THREADS", "1")
+    analyzer = Analyzer("claimmine-minilm-v3-int8")
+    assert cast(Any, analyzer.labeler).threads == 1
+    monkeypatch.setenv("CLAIMMINE_THREADS", "zero")
+    with pytest.raises(ClaimmineError, match="CLAIMMINE_THREADS"):
+        Analyzer("claimmine-minilm-v3-int8")
