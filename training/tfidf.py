@@ -7,6 +7,7 @@ Hedged sentences of unknown strength (the binary corpora) are taught as
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from datasets import Dataset
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -20,10 +21,21 @@ from claimmine.types import Certainty, SegmentKind
 _POSSIBLE = list(Certainty).index(Certainty.POSSIBLE)
 
 
-def _pipeline() -> Pipeline:
+@dataclass(frozen=True)
+class TfidfConfig:
+    """The baseline's settings: word n-grams, the least document frequency, and the regularisation."""
+
+    ngram_range: tuple[int, int] = (1, 2)
+    min_df: int = 2
+    sublinear_tf: bool = True
+    C: float = 4.0  # scikit-learn's name for the inverse regularisation strength
+    max_iter: int = 2000
+
+
+def _pipeline(config: TfidfConfig) -> Pipeline:
     return make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-        LogisticRegression(max_iter=2000, C=4.0),
+        TfidfVectorizer(ngram_range=config.ngram_range, min_df=config.min_df, sublinear_tf=config.sublinear_tf),
+        LogisticRegression(max_iter=config.max_iter, C=config.C),
     )
 
 
@@ -32,15 +44,16 @@ class TfidfLabeler:
 
     name = "tfidf-logreg"
 
-    def __init__(self, mix: Dataset) -> None:
+    def __init__(self, mix: Dataset, config: TfidfConfig = TfidfConfig()) -> None:
+        self.config = config
         texts, certainty = [], []
         for row in mix:
             if row["certainty"] >= 0 or row["uncertain"] == 1:
                 texts.append(row["text"])
                 certainty.append(row["certainty"] if row["certainty"] >= 0 else _POSSIBLE)
-        self.certainty = _pipeline().fit(texts, certainty)
+        self.certainty = _pipeline(config).fit(texts, certainty)
         news = mix.filter(lambda row: row["kind"] >= 0)
-        self.kind = _pipeline().fit(news["text"], news["kind"])
+        self.kind = _pipeline(config).fit(news["text"], news["kind"])
 
     def label(self, drafts: Sequence[Draft]) -> list[Labels]:
         """Label drafts with the two logistic regressions."""
