@@ -20,7 +20,7 @@ from torch import nn
 from claimmine.attribution.relations import TAGS
 from claimmine.attribution.tagging import TAGGER_FORMAT, TAGGER_TASK, TaggerManifest, WindowedTagger, token_windows
 from claimmine.errors import ModelFormatError, ModelNotFoundError
-from claimmine.labeling.encoder import Encoder, EncoderConfig
+from claimmine.labeling.encoder import EncoderConfig, build_encoder
 from claimmine.labeling.inference import Array
 
 if TYPE_CHECKING:
@@ -39,13 +39,7 @@ class TaggerNetwork(nn.Module):
 
     def __init__(self, config: BertConfig | EncoderConfig) -> None:
         super().__init__()
-        self.encoder: nn.Module
-        if isinstance(config, EncoderConfig):
-            self.encoder = Encoder(config)
-        else:
-            from transformers import BertModel
-
-            self.encoder = BertModel(config, add_pooling_layer=False)
+        self.encoder = build_encoder(config)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.tags = nn.Linear(config.hidden_size, len(TAGS))
 

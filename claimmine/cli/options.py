@@ -50,20 +50,18 @@ def add_limit_option(command: argparse.ArgumentParser) -> None:
 
 
 def _limit(value: str) -> int | None:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of characters, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 (no limit) or more characters, got {number}")
-    return number or None
+    return _whole(value, "characters", 0, "0 (no limit)") or None
 
 
 def _positive(value: str) -> int:
+    return _whole(value, "threads", 1, "1")
+
+
+def _whole(value: str, unit: str, least: int, wording: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of threads, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more threads, got {number}")
+        raise argparse.ArgumentTypeError(f"expected a whole number of {unit}, got {value!r}") from None
+    if number < least:
+        raise argparse.ArgumentTypeError(f"expected {wording} or more {unit}, got {number}")
     return number

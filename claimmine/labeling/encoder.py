@@ -13,11 +13,15 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from claimmine.errors import ModelFormatError
+
+if TYPE_CHECKING:
+    from transformers import BertConfig
 
 
 @dataclass(frozen=True)
@@ -145,3 +149,13 @@ class Encoder(nn.Module):
         for layer in self.encoder.layer:
             hidden = layer(hidden, bias)
         return hidden
+
+
+def build_encoder(config: BertConfig | EncoderConfig) -> nn.Module:
+    """The plain-torch :class:`Encoder` for an :class:`EncoderConfig` (running), else transformers' BertModel
+    without its pooler (training), with the same parameter names either way."""
+    if isinstance(config, EncoderConfig):
+        return Encoder(config)
+    from transformers import BertModel
+
+    return BertModel(config, add_pooling_layer=False)

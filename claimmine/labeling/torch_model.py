@@ -21,7 +21,7 @@ from safetensors.torch import load_file
 from torch import nn
 
 from claimmine.errors import ModelFormatError, ModelNotFoundError
-from claimmine.labeling.encoder import Encoder, EncoderConfig
+from claimmine.labeling.encoder import EncoderConfig, build_encoder
 from claimmine.labeling.inference import (
     ANCHORS,
     BANDS,
@@ -64,13 +64,7 @@ class ClaimModel(nn.Module):
 
     def __init__(self, config: BertConfig | EncoderConfig, *, kind_head: bool) -> None:
         super().__init__()
-        self.encoder: nn.Module
-        if isinstance(config, EncoderConfig):
-            self.encoder = Encoder(config)
-        else:
-            from transformers import BertModel
-
-            self.encoder = BertModel(config, add_pooling_layer=False)
+        self.encoder = build_encoder(config)
         hidden = config.hidden_size
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.certainty = nn.Linear(hidden, len(Certainty))
