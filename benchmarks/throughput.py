@@ -233,8 +233,36 @@ def main() -> None:
     print("\n| start-up (fresh process, median of 3) | in process | wall, with interpreter start |\n|---|---:|---:|")
     for name, (inner, wall) in startup.items():
         print(f"| {name} | {inner:.2f} s | {wall:.2f} s |")
+    print_roofline(drafts, len(sentences), parts, args.threads)
     print(f"\nfast path vs DEFAULT: same kind and certainty on {same:.2%} of {len(pairs)} segments")
     print(f"load average: {load_before[0]:.2f} before, {load_after[0]:.2f} after (1-minute)")
+
+
+def print_roofline(drafts: list[Any], sentences: int, parts: dict[str, float], threads: int | None) -> None:
+    """The classifier's multiply-adds per segment, the rate each model path achieves, and the machine's own."""
+    from roofline import encoder_macs, fp32_rate, int8_rate, model_config
+
+    from claimmine.labeling.inference import Manifest, load_tokenizer
+
+    manifest = Manifest.read(TORCH_MODEL)
+    tokenizer = load_tokenizer(TORCH_MODEL, manifest.max_length)
+    pairs = [(d.text, d.hint) if manifest.attribution_hint else d.text for d in drafts]
+    lengths = [len(encoding.ids) for encoding in tokenizer.encode_batch(pairs)]
+    macs = encoder_macs(lengths, model_config(TORCH_MODEL))
+    fp32, int8 = fp32_rate(threads), int8_rate(threads)
+    print(
+        f"\nroofline: the encoder does {macs / len(drafts) / 1e6:.0f} M multiply-adds per segment "
+        f"({sum(lengths) / len(lengths):.1f} tokens on average); this machine's matmul: fp32 {fp32 / 1e9:.1f} "
+        f"GMAC/s (torch), int8 {'-' if int8 is None else f'{int8 / 1e9:.1f}'} GMAC/s (onnxruntime MatMulInteger)"
+    )
+    print("\n| model alone | segments/s | GMAC/s achieved | share of the machine's matmul |\n|---|---:|---:|---:|")
+    for name, rate in parts.items():
+        if not name.startswith("model alone"):
+            continue
+        limit = int8 if "fast" in name else fp32
+        achieved = macs * rate / sentences  # the part rates are sentences/s over the whole set
+        share = "-" if not limit else f"{achieved / limit:.0%}"
+        print(f"| {name} | {rate * len(drafts) / sentences:,.0f} | {achieved / 1e9:.1f} | {share} |")
 
 
 if __name__ == "__main__":
