@@ -36,6 +36,23 @@ collect_ignore = list(LEFT_OUT)
 collect_ignore_glob = [f"{path}/*" for path in LEFT_OUT if not path.endswith(".py")]
 
 
+# Doctests of optional features, by name: skipped where their package is missing.
+DOCTEST_NEEDS = {
+    "claimmine.batch.outputs.parquet_schema": ("pyarrow",),
+    "claimmine.batch.ray_engine.ScoreActor": ("ray", "pyarrow"),
+    "claimmine.batch.scorer.Scorer.features": ("datasets",),
+    "claimmine.batch.scorer.Scorer.frame": ("pandas",),
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the doctests of optional features whose package is not installed."""
+    for item in items:
+        missing = _missing(DOCTEST_NEEDS.get(item.name, ()))
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=f"needs {', '.join(missing)}"))
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Name what this run leaves out for want of an optional package."""
     return [f"left out (not installed: {', '.join(missing)}): {path}" for path, missing in LEFT_OUT.items()]

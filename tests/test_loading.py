@@ -25,8 +25,11 @@ from claimmine.attribution.attributors import Linked, RuleAttributor
 from claimmine.labeling.labeler import Draft
 from claimmine.loading import loaded_count
 from claimmine.pipeline import draft_segments
+from tests.optional import needs_onnxruntime
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
+# Most cases here load the int8 models, the cheapest to load: without onnxruntime the module skips.
+pytestmark = needs_onnxruntime
 VARIABLES = ("CLAIMMINE_MODEL", "CLAIMMINE_TAGGER", "CLAIMMINE_THREADS")
 
 

@@ -16,6 +16,7 @@ from claimmine.cli.main import main
 from claimmine.errors import ClaimmineError, ModelFormatError
 from claimmine.labeling.inference import thread_count
 from claimmine.loading import shipped_model
+from tests.optional import needs_onnxruntime
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 
@@ -39,7 +40,9 @@ def edit_manifest(folder: Path, change: Callable[[dict[str, Any]], Any]) -> Path
     return folder
 
 
-@pytest.mark.parametrize("model", ["claimmine-minilm-v2", "claimmine-minilm-v3-int8"])
+@pytest.mark.parametrize(
+    "model", ["claimmine-minilm-v2", pytest.param("claimmine-minilm-v3-int8", marks=needs_onnxruntime)]
+)
 def test_random_bytes_as_weights_are_a_model_format_error(tmp_path: Path, model: str) -> None:
     folder = copy_folder(shipped_model(model), tmp_path / "m", weights=b"\x13\x07 not weights " * 64)
     with pytest.raises(ModelFormatError, match="cannot be loaded"):
@@ -93,6 +96,7 @@ def test_a_damaged_manifest_names_the_wrong_field(
         Analyzer(folder).analyze("It rained.")
 
 
+@needs_onnxruntime
 @pytest.mark.parametrize("name", ["/etc/hostname", "../../outside.onnx", "", 7])
 def test_an_onnx_file_outside_its_folder_is_never_opened(tmp_path: Path, name: object) -> None:
     folder = copy_folder(shipped_model("claimmine-minilm-v3-int8"), tmp_path / "m")
@@ -117,6 +121,7 @@ def test_a_damaged_tagger_manifest_names_the_wrong_field(tmp_path: Path, change:
         TaggerAttributor(folder).link(["He said so."], [[]])
 
 
+@needs_onnxruntime
 def test_damaged_tagger_weights_are_a_model_format_error(tmp_path: Path) -> None:
     folder = copy_folder(shipped_tagger(), tmp_path / "t", weights=b"garbage" * 10)
     with pytest.raises(ModelFormatError, match="cannot be loaded"):

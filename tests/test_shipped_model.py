@@ -6,6 +6,7 @@ import pytest
 
 from claimmine import Analyzer, Certainty, SegmentKind
 from claimmine.loading import DEFAULT_MODEL, shipped_model
+from tests.optional import needs_onnxruntime
 
 CLEAR = [
     ("The central bank raised its key rate by a quarter point on Thursday.", "claim", "certain"),
@@ -51,7 +52,7 @@ def test_batch_and_single_results_agree(analyzer: Analyzer) -> None:
     assert [a.segments for a in batch] == [analyzer.analyze(t).segments for t in texts]
 
 
-@pytest.mark.parametrize("model", [None, "claimmine-minilm-v3-int8"])
+@pytest.mark.parametrize("model", [None, pytest.param("claimmine-minilm-v3-int8", marks=needs_onnxruntime)])
 def test_lone_surrogates_get_the_labels_and_offsets_of_a_replacement_character(model: str | None) -> None:
     analyzer = Analyzer(model) if model else Analyzer()
     text = 'The minister said: "He \ud800said it." Prices may rise \udfff today.'
