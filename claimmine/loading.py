@@ -101,14 +101,7 @@ def resolve(model: str | os.PathLike[str] | Labeler | None, *, threads: int | No
             )
         return model
     folder = find_model(model, variable=ENVIRONMENT_VARIABLE, default=DEFAULT_MODEL, what="model", trainer="train")
-    if folder is None:
-        return RuleLabeler()
-    manifest = Manifest.read(folder)
-    if manifest.backend == "onnx" and importlib.util.find_spec("onnxruntime") is None:
-        raise MissingDependencyError(
-            f"{folder.name} runs on onnxruntime, which is not installed: pip install 'claimmine[fast]'"
-        )
-    return LazyModelLabeler(folder, threads=thread_count(threads))
+    return RuleLabeler() if folder is None else LazyModelLabeler(folder, threads=thread_count(threads))
 
 
 class Shared(Generic[T]):
@@ -190,12 +183,16 @@ class LazyModelLabeler:
 
     def __init__(self, folder: Path, *, threads: int | None = None) -> None:
         manifest = Manifest.read(folder)
+        if manifest.backend == "onnx" and importlib.util.find_spec("onnxruntime") is None:
+            raise MissingDependencyError(
+                f"{folder.name} runs on onnxruntime, which is not installed: pip install 'claimmine[fast]'"
+            )
         self.folder = folder
         self.threads = threads
         self.backend = manifest.backend
         self.name = versioned_name(manifest.name, manifest.version, manifest.raw)
         key = ("model", folder, threads if self.backend == "onnx" else None)
-        self._model: Shared[BatchedLabeler] = Shared(key, lambda: _load_model(folder, threads))
+        self._model: Shared[BatchedLabeler] = Shared(key, lambda: _load_model(folder, self.backend, threads))
 
     def load(self) -> None:
         """Load the weights now (a folder that cannot load raises :class:`ModelFormatError` here)."""
@@ -216,9 +213,9 @@ class LazyModelLabeler:
         self._model.close()
 
 
-def _load_model(folder: Path, threads: int | None) -> BatchedLabeler:
+def _load_model(folder: Path, backend: str, threads: int | None) -> BatchedLabeler:
     with loading_errors(folder):
-        if Manifest.read(folder).backend == "onnx":
+        if backend == "onnx":
             from claimmine.labeling.onnx_model import OnnxLabeler
 
             return OnnxLabeler(folder, threads=threads)

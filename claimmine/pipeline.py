@@ -215,8 +215,7 @@ def _typed_by_kind(
     bodies (``Skyvia said``) that no head word marks; the scheme calls what
     they put out official statements, made in an official capacity.
 
-    >>> from claimmine.types import Certainty
-    >>> from claimmine.types import Span
+    >>> from claimmine.types import Certainty, Span
     >>> said = Attribution(Span("Skyvia", 0, 6), Span("said", 7, 11), SourceType.OTHER, False)
     >>> kind = SegmentKind.OFFICIAL_STATEMENT
     >>> segment = Segment("Skyvia said fares rise.", 0, 23, kind, Certainty.CERTAIN, 0.9, said)

@@ -10,21 +10,20 @@ named expert, "Markets fell on concerns that ...").
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from claimmine import Analyzer, Certainty, SegmentKind
 from claimmine.loading import shipped_model
+from training.frames import CONTRACT, Judged, judged
 
-CONTRACT = Path(__file__).parent / "data" / "frames.jsonl"
 FRAMES = [json.loads(line) for line in CONTRACT.read_text("utf-8").splitlines()]
 
 
 @pytest.fixture(scope="module")
-def labelled() -> list[tuple[dict[str, str], list[tuple[SegmentKind, Certainty]]]]:
-    analyses = Analyzer(shipped_model()).analyze_batch([row["text"] for row in FRAMES])
-    return [(row, [(s.kind, s.certainty) for s in a.segments]) for row, a in zip(FRAMES, analyses, strict=True)]
+def labelled() -> list[Judged]:
+    model = shipped_model()
+    assert model is not None
+    return judged(model)
 
 
 def test_the_contract_is_large_enough() -> None:
@@ -48,13 +47,7 @@ def test_the_contract_is_large_enough() -> None:
         ),
     ],
 )
-def test_the_shipped_model_labels_at_least_95_percent_of_each_group_right(
-    labelled: list[tuple[dict[str, str], list[tuple[SegmentKind, Certainty]]]], group: str
-) -> None:
-    rows = [(row, got) for row, got in labelled if row["group"] == group]
-    wrong = [
-        (row["text"], row["kind"], row["certainty"], got)
-        for row, got in rows
-        if got != [(SegmentKind(row["kind"]), Certainty(row["certainty"]))]
-    ]
+def test_the_shipped_model_labels_at_least_95_percent_of_each_group_right(labelled: list[Judged], group: str) -> None:
+    rows = [(row, got, right) for row, got, right in labelled if row["group"] == group]
+    wrong = [(row["text"], row["kind"], row["certainty"], got) for row, got, right in rows if not right]
     assert len(wrong) <= 0.05 * len(rows), wrong

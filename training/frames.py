@@ -16,19 +16,35 @@ from claimmine import Analyzer, Certainty, SegmentKind
 CONTRACT = Path(__file__).resolve().parents[1] / "tests" / "data" / "frames.jsonl"
 
 
+Judged = tuple[dict[str, str], list[tuple[SegmentKind, Certainty]], bool]
+
+
+def judged(model: str | Path) -> list[Judged]:
+    """Return each contract row with the labels ``model`` gives its segments and whether they are the row's own.
+
+    A row is right when the sentence stays one segment with the row's kind and certainty.
+
+    >>> row, labels, right = judged("rules")[0]
+    >>> right == (labels == [(SegmentKind(row["kind"]), Certainty(row["certainty"]))])
+    True
+    """
+    rows = [json.loads(line) for line in CONTRACT.read_text(encoding="utf-8").splitlines()]
+    analyses = Analyzer(model).analyze_batch([row["text"] for row in rows])
+    results = []
+    for row, analysis in zip(rows, analyses, strict=True):
+        labels = [(s.kind, s.certainty) for s in analysis.segments]
+        results.append((row, labels, labels == [(SegmentKind(row["kind"]), Certainty(row["certainty"]))]))
+    return results
+
+
 def frame_counts(model: str | Path) -> dict[str, tuple[int, int]]:
     """Return, per group, how many sentences ``model`` labels with the contract's kind and certainty, of how many.
 
     >>> frame_counts("rules")["frame"][1]
     84
     """
-    rows = [json.loads(line) for line in CONTRACT.read_text(encoding="utf-8").splitlines()]
-    analyses = Analyzer(model).analyze_batch([row["text"] for row in rows])
     counts: dict[str, tuple[int, int]] = {}
-    for row, analysis in zip(rows, analyses, strict=True):
-        right = [(s.kind, s.certainty) for s in analysis.segments] == [
-            (SegmentKind(row["kind"]), Certainty(row["certainty"]))
-        ]
+    for row, _, right in judged(model):
         done, total = counts.get(row["group"], (0, 0))
         counts[row["group"]] = (done + right, total + 1)
     return counts

@@ -89,6 +89,15 @@ def bf16_supported() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def bf16_used(setting: str) -> bool:
+    """Whether a run with the config's ``bf16`` setting (``on``, ``off`` or ``auto``) uses bf16 on this machine.
+
+    >>> bf16_used("on"), bf16_used("off")
+    (True, False)
+    """
+    return setting == "on" or (setting == "auto" and bf16_supported())
+
+
 def hint_fingerprint() -> str:
     """A short hash of the hints the rules give the probe texts: it changes exactly when the hints do.
 

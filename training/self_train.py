@@ -34,8 +34,9 @@ def labelled_articles(gold: Path) -> set[str]:
     files = set()
     for path in sorted(gold.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                files.add(json.loads(line).get("text_file"))
+            text_file = json.loads(line).get("text_file") if line.strip() else None
+            if text_file is not None:  # inline gold carries its text and names no file
+                files.add(text_file)
     return files
 
 

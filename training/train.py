@@ -34,7 +34,7 @@ from training.examples import NOT_SPECULATION, length_buckets, training_mix
 from training.reproduce import (
     BASE_LICENCE,
     base_folder,
-    bf16_supported,
+    bf16_used,
     describe_base,
     load_base_encoder,
     run_record,
@@ -165,7 +165,7 @@ def train(
 
     checkpoint = out / "checkpoint"
     step = _restore(checkpoint, model, optimizer) if resume else 0
-    use_bf16 = config.bf16 == "on" or (config.bf16 == "auto" and bf16_supported())
+    use_bf16 = bf16_used(config.bf16)
     model.train()
     progress = tqdm(total=stop, initial=step, desc="training", unit="step", disable=None)
     done = step

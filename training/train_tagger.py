@@ -32,7 +32,7 @@ from training.polnear import Article, char_roles, load_articles, token_tags
 from training.reproduce import (
     BASE_LICENCE,
     base_folder,
-    bf16_supported,
+    bf16_used,
     describe_base,
     load_base_encoder,
     run_record,
@@ -117,7 +117,7 @@ def train(config: TaggerConfig, data_dir: Path, out: Path, *, command: Sequence[
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
     )
-    use_bf16 = config.bf16 == "on" or (config.bf16 == "auto" and bf16_supported())
+    use_bf16 = bf16_used(config.bf16)
     network.train()
     order: list[int] = []
     progress = tqdm(range(total), desc="tagger", unit="batch")

@@ -18,7 +18,7 @@ from typing import Protocol
 from claimmine.attribution.linking import governing, rule_relations, tagged_relations
 from claimmine.attribution.rules import reporting_cues
 from claimmine.attribution.tagging import TaggerManifest, WindowedTagger
-from claimmine.labeling.inference import versioned_name
+from claimmine.labeling.inference import thread_count, versioned_name
 from claimmine.labeling.labeler import Draft
 from claimmine.loading import Shared, find_model, loading_errors, shipped_model
 from claimmine.types import Attribution, QuoteStyle
@@ -89,7 +89,7 @@ class TaggerAttributor:
         self.governs = governs
         self.name = versioned_name(manifest.name, manifest.version, manifest.raw)
         key = ("tagger", folder, threads if manifest.backend == "onnx" else None)
-        self._tagger: Shared[WindowedTagger] = Shared(key, lambda: _load_tagger(folder, threads))
+        self._tagger: Shared[WindowedTagger] = Shared(key, lambda: _load_tagger(folder, manifest.backend, threads))
 
     def link(self, texts: Sequence[str], drafts: Sequence[Sequence[Draft]]) -> list[Linked]:
         """Tag every text, then link each draft to its governing relation."""
@@ -248,12 +248,12 @@ def resolve_attributor(
         return attribution
     folder = find_model(attribution, variable=TAGGER_VARIABLE, default=DEFAULT_TAGGER, what="tagger",
                         trainer="train_tagger")
-    return RuleAttributor() if folder is None else TaggerAttributor(folder, threads=threads)
+    return RuleAttributor() if folder is None else TaggerAttributor(folder, threads=thread_count(threads))
 
 
-def _load_tagger(folder: Path, threads: int | None) -> WindowedTagger:
+def _load_tagger(folder: Path, backend: str, threads: int | None) -> WindowedTagger:
     with loading_errors(folder):
-        if TaggerManifest.read(folder).backend == "onnx":
+        if backend == "onnx":
             from claimmine.attribution.onnx_tagger import OnnxTagger
 
             return OnnxTagger(folder, threads=threads)
